@@ -1,0 +1,30 @@
+with
+
+source as (
+
+    select * from {{ source('bronze', 'bcb_sgs__series') }}
+
+),
+
+renamed as (
+
+    select
+        'bcb_sgs__' || series_code as series_id,
+        series_code,
+        observation_date,
+        cast(value as double precision) as value,
+        known_at,
+        loaded_at,
+        payload_sha256
+
+    from source
+
+),
+
+final as (
+
+    select * from renamed
+
+)
+
+select * from final

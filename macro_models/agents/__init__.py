@@ -1,0 +1,1 @@
+"""Analytical agents: each turns point-in-time data into an AgentReport."""

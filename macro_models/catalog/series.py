@@ -1,0 +1,77 @@
+"""The series catalog and the release rule that gives each observation its ``known_at``."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from functools import lru_cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from macro_models.calendars import add_business_days, period_end
+
+CATALOG_PATH = Path(__file__).with_name("series_catalog.csv")
+
+
+@dataclass(frozen=True)
+class SeriesSpec:
+    series_id: str
+    source: str
+    code: str
+    name: str
+    unit: str
+    frequency: str
+    calendar: str
+    timezone: str
+    release_anchor: str
+    release_lag_bd: int
+    release_time: str
+    staleness_limit_days: int
+    description: str
+
+    def known_at(self, observation_date: date) -> datetime:
+        """When the market could first know the value for ``observation_date`` (UTC-aware).
+
+        The anchor is the observation date itself or the end of its period (month, quarter),
+        moved ``release_lag_bd`` business days on the series' calendar, at the release time.
+        """
+        anchor = observation_date
+        if self.release_anchor == "period_end":
+            anchor = period_end(observation_date, self.frequency)
+        # Lag 0 means "on the day itself", even a weekend day for calendar-daily series.
+        day = anchor
+        if self.release_lag_bd:
+            day = add_business_days(anchor, self.release_lag_bd, self.calendar)
+        hh, mm = (int(x) for x in self.release_time.split(":"))
+        local = datetime.combine(day, time(hh, mm), tzinfo=ZoneInfo(self.timezone))
+        return local.astimezone(ZoneInfo("UTC"))
+
+
+@lru_cache(maxsize=1)
+def load_catalog() -> dict[str, SeriesSpec]:
+    with CATALOG_PATH.open(newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    return {
+        r["series_id"]: SeriesSpec(
+            **{
+                **r,
+                "release_lag_bd": int(r["release_lag_bd"]),
+                "staleness_limit_days": int(r["staleness_limit_days"]),
+            }
+        )
+        for r in rows
+    }
+
+
+def get_series(series_id: str) -> SeriesSpec:
+    catalog = load_catalog()
+    if series_id not in catalog:
+        raise KeyError(f"unknown series {series_id!r}; `macro catalog list` shows the known ones")
+    return catalog[series_id]
+
+
+def series_for_source(source: str) -> list[SeriesSpec]:
+    return [s for s in load_catalog().values() if s.source == source]
+
+

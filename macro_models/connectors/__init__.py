@@ -1,0 +1,1 @@
+"""Connectors to public sources, one module per endpoint (OpenBB-style Fetchers)."""

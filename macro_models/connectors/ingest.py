@@ -1,0 +1,82 @@
+"""Ingestion entry points shared by the CLI and the Airflow tasks: live, replay, CSV, payload."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import date
+from pathlib import Path
+
+import httpx
+from sqlalchemy import Engine
+
+from macro_models.catalog.series import series_for_source
+from macro_models.config import Settings, get_settings
+from macro_models.connectors.base import RawPayload
+from macro_models.connectors.load import LoadResult, load_payload
+from macro_models.connectors.registry import get_fetcher
+from macro_models.connectors.replay import ReplayTransport
+from macro_models.connectors.sample import write_sample
+from macro_models.connectors.tidy_csv import csv_fetcher_for, csv_payload, split_name
+
+
+def sample_dir(settings: Settings) -> Path:
+    """The deterministic sample payloads, generated on first use under $MACRO_HOME/sample."""
+    out = settings.home_dir / "sample"
+    if not any(out.glob("*.json")):
+        write_sample(out)
+    return out
+
+
+def make_client(settings: Settings | None = None, replay_dir: Path | None = None) -> httpx.Client:
+    """An HTTP client for the configured data mode (live, replay or sample)."""
+    settings = settings or get_settings()
+    timeout = httpx.Timeout(settings.http_timeout_s)
+    if replay_dir is not None:
+        return httpx.Client(transport=ReplayTransport(replay_dir), timeout=timeout)
+    if settings.data_mode == "live":
+        return httpx.Client(timeout=timeout, headers={"User-Agent": "macro-fund-platform"})
+    directory = settings.replay_dir if settings.data_mode == "replay" else sample_dir(settings)
+    if directory is None:
+        raise ValueError("MACRO_DATA_MODE=replay needs MACRO_REPLAY_DIR")
+    return httpx.Client(transport=ReplayTransport(directory), timeout=timeout)
+
+
+def base_url(source: str, settings: Settings) -> str:
+    return {"bcb_sgs": settings.bcb_sgs_url}[source]
+
+
+def ingest_source(
+    engine: Engine,
+    source: str,
+    codes: Iterable[str] | None,
+    start: date,
+    end: date,
+    client: httpx.Client,
+    settings: Settings | None = None,
+    on_payload: Callable[[LoadResult], None] | None = None,
+) -> list[LoadResult]:
+    """Fetch every requested series of ``source`` for [start, end] and load each response."""
+    settings = settings or get_settings()
+    fetcher = get_fetcher(source)
+    codes = list(codes or [s.code for s in series_for_source(source)])
+    results = []
+    for code in codes:
+        query = fetcher.transform_query({"code": code, "start": start, "end": end})
+        for payload in fetcher.extract_data(query, client, base_url(source, settings)):
+            result = load_payload(engine, fetcher, payload)
+            results.append(result)
+            if on_payload:
+                on_payload(result)
+    return results
+
+
+def ingest_csv_file(engine: Engine, path: Path) -> LoadResult:
+    source, _ = split_name(path)
+    return load_payload(engine, csv_fetcher_for(source), csv_payload(path))
+
+
+def ingest_payload_file(engine: Engine, path: Path, source: str, code: str) -> LoadResult:
+    payload = RawPayload(
+        source=source, item=code, request={"file": path.name}, body=path.read_bytes()
+    )
+    return load_payload(engine, get_fetcher(source), payload)

@@ -1,0 +1,58 @@
+"""From raw payload to bronze: archive first, then parse, then one transactional upsert."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+
+from macro_models.catalog import get_series
+from macro_models.connectors.base import Fetcher, RawPayload
+from macro_models.connectors.errors import ConnectorError, PayloadError
+from macro_models.db.archive import archive_payload, record_rejection
+from macro_models.db.upsert import copy_upsert_vintages
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    source: str
+    item: str
+    rows_seen: int
+    rows_added: int
+
+
+def load_payload(engine: Engine, fetcher: type[Fetcher], payload: RawPayload) -> LoadResult:
+    """Archive ``payload`` (committed even if parsing fails), then parse and load it atomically."""
+    with engine.begin() as conn:
+        payload_id, sha = archive_payload(conn, payload)
+    try:
+        records = fetcher.transform_data(payload)
+        spec = get_series(f"{payload.source}__{payload.item}")
+    except (ConnectorError, KeyError) as exc:
+        reason = str(exc) if isinstance(exc, ConnectorError) else exc.args[0]
+        with engine.begin() as conn:
+            record_rejection(conn, payload_id, reason)
+        if isinstance(exc, KeyError):
+            raise PayloadError(
+                payload.source, payload.item, payload.describe_request(), reason
+            ) from None
+        raise
+    rows = (
+        (
+            *(getattr(r, c) for c in fetcher.key_columns),
+            *(getattr(r, c) for c in fetcher.value_columns),
+            spec.known_at(r.observation_date),  # type: ignore[attr-defined]
+            sha,
+        )
+        for r in records
+    )
+    with engine.begin() as conn:
+        added = copy_upsert_vintages(
+            conn,
+            fetcher.table,
+            fetcher.key_columns,
+            fetcher.value_columns,
+            rows,
+            fetched_at=payload.fetched_at,
+        )
+    return LoadResult(payload.source, payload.item, len(records), added)

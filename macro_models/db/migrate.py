@@ -1,0 +1,41 @@
+"""Run the Alembic migrations programmatically (``macro db migrate``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+
+from macro_models.db.engine import database_url
+
+ALEMBIC_INI = Path(__file__).with_name("alembic.ini")
+
+
+def migrate(url: str | None = None, revision: str = "head") -> None:
+    cfg = Config(str(ALEMBIC_INI))
+    cfg.attributes["url"] = url or database_url()
+    command.upgrade(cfg, revision)
+    _enable_timescale(cfg.attributes["url"])
+
+
+def _enable_timescale(url: str) -> None:
+    """Turn bronze time tables into hypertables when TimescaleDB is installed, else do nothing."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        available = conn.execute(
+            text("select 1 from pg_available_extensions where name = 'timescaledb'")
+        ).first()
+        if not available:
+            return
+        conn.execute(text("create extension if not exists timescaledb"))
+        conn.execute(
+            text(
+                "select create_hypertable('bronze.bcb_sgs__series', 'observation_date', "
+                "chunk_time_interval => interval '1 year', if_not_exists => true, "
+                "migrate_data => true)"
+            )
+        )
+    engine.dispose()

@@ -1,0 +1,1 @@
+"""The daily cycle: ingest → transform → agents, timed step by step and recorded."""

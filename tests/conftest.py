@@ -1,0 +1,107 @@
+"""Shared fixtures: a real embedded PostgreSQL (test databases only), sample data, gold built
+by real dbt, and a local HTTP server that serves recorded-format payloads."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+# Tests never touch the demo's database: they use their own databases in the same cluster.
+os.environ.setdefault("MACRO_DB_NAME", "macro_test")
+os.environ["MACRO_DATA_MODE"] = "sample"
+os.environ["AIRFLOW__COSMOS__ENABLE_TELEMETRY"] = "False"
+os.environ["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
+os.environ.pop("MACRO_DATABASE_URL", None)
+
+from sqlalchemy import Engine, create_engine, text  # noqa: E402
+
+from macro_models.config import REPO_ROOT, get_settings  # noqa: E402
+from macro_models.db.embedded import EmbeddedPostgres  # noqa: E402
+from macro_models.db.migrate import migrate  # noqa: E402
+from tests.utils.http_server import RecordedServer  # noqa: E402
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
+GOLD_DB = "macro_test_gold"
+
+
+@pytest.fixture(scope="session")
+def pg() -> EmbeddedPostgres:
+    get_settings.cache_clear()
+    server = EmbeddedPostgres.from_settings()
+    server.start()
+    return server
+
+
+def fresh_database(pg: EmbeddedPostgres, name: str) -> str:
+    import psycopg
+
+    admin = pg.url("postgres").replace("+psycopg", "")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'drop database if exists "{name}" with (force)')
+        conn.execute(f'create database "{name}"')
+    url = pg.url(name)
+    migrate(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def db_url(pg: EmbeddedPostgres) -> str:
+    return fresh_database(pg, "macro_test")
+
+
+@pytest.fixture(scope="session")
+def engine(db_url: str) -> Iterator[Engine]:
+    eng = create_engine(db_url)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def clean_db(engine: Engine) -> Engine:
+    """The test database with empty bronze and analytics tables."""
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "truncate bronze.bcb_sgs__series, bronze.payload_rejections, "
+                "bronze.raw_payloads, analytics.agent_reports, analytics.pipeline_runs"
+            )
+        )
+    return engine
+
+
+@pytest.fixture
+def sgs_server() -> Iterator[RecordedServer]:
+    with RecordedServer() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def gold_url(pg: EmbeddedPostgres, tmp_path_factory) -> str:
+    """A database with the full sample history in bronze and gold built by `dbt build`."""
+    from datetime import date
+
+    from macro_models.connectors import sample
+    from macro_models.connectors.ingest import ingest_source, make_client
+    from macro_models.dbt_runner import run_dbt
+
+    url = fresh_database(pg, GOLD_DB)
+    eng = create_engine(url)
+    out = tmp_path_factory.mktemp("sample")
+    sample.write_sample(out)
+    with make_client(get_settings(), out) as client:
+        ingest_source(eng, "bcb_sgs", None, date(2014, 1, 1), sample.DEFAULT_END, client)
+    eng.dispose()
+    proc = run_dbt(["build", "--quiet"], url=url, capture=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return url
+
+
+@pytest.fixture(scope="session")
+def gold_engine(gold_url: str) -> Iterator[Engine]:
+    eng = create_engine(gold_url)
+    yield eng
+    eng.dispose()
