@@ -19,8 +19,12 @@ DBT_PROJECT = Path(__file__).resolve().parent.parent / "dbt_project"
 MANIFEST = DBT_PROJECT / "target" / "manifest.json"
 _HOST = f"{os.environ.get('MACRO_DB_HOST', '127.0.0.1')}:{os.environ.get('MACRO_DB_PORT', '55432')}"
 _DB = os.environ.get("MACRO_DB_NAME", "macro")
-BRONZE_SGS = Asset(f"postgres://{_HOST}/{_DB}/bronze/bcb_sgs__series", name="bronze.bcb_sgs__series")
-AGENT_REPORTS = Asset(f"postgres://{_HOST}/{_DB}/analytics/agent_reports", name="analytics.agent_reports")
+BRONZE_SGS = Asset(
+    name="bronze.bcb_sgs__series", uri=f"postgres://{_HOST}/{_DB}/bronze/bcb_sgs__series"
+)
+AGENT_REPORTS = Asset(
+    name="analytics.agent_reports", uri=f"postgres://{_HOST}/{_DB}/analytics/agent_reports"
+)
 
 if not MANIFEST.exists():
     raise FileNotFoundError(f"{MANIFEST} is missing: run `make setup` (it runs dbt parse)")
@@ -48,7 +52,12 @@ def _run_date(ds: str):
     start_date=pendulum.datetime(2024, 1, 1, tz="UTC"),
     catchup=False,
     max_active_runs=1,
-    default_args={"owner": "macro-data", "retries": 2, "retry_exponential_backoff": True},
+    default_args={
+        "owner": "macro-data",
+        # MACRO_AIRFLOW_RETRIES=0 makes `airflow dags test` fail fast in the demo and tests.
+        "retries": int(os.environ.get("MACRO_AIRFLOW_RETRIES", "2")),
+        "retry_exponential_backoff": True,
+    },
     tags=["macro", "daily", "end-to-end"],
     doc_md=__doc__,
 )

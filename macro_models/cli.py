@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="Macro Fund Platform.")
@@ -21,13 +22,13 @@ app.add_typer(db_app, name="db")
 app.add_typer(catalog_app, name="catalog")
 app.add_typer(sample_app, name="sample")
 
-out = Console()
-err = Console(stderr=True)
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
 PASSTHROUGH = {"allow_extra_args": True, "ignore_unknown_options": True}
 
 
 def _fail(reason: str, code: int = 1) -> typer.Exit:
-    err.print(f"[red]error:[/red] {reason}", soft_wrap=True, highlight=False)
+    err.print(f"[red]error:[/red] {escape(reason)}", soft_wrap=True, highlight=False)
     return typer.Exit(code)
 
 

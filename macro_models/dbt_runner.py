@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 from macro_models.config import REPO_ROOT
@@ -40,7 +42,13 @@ def run_dbt(
     )
 
 
-def summarise(output: str) -> str:
-    """dbt's closing line, e.g. 'PASS=12 WARN=0 ERROR=0 SKIP=0 NO-OP=0 TOTAL=12'."""
+def summarise(output: str = "") -> str:
+    """dbt's closing line ('PASS=12 WARN=0 ERROR=0 …'), else counts from run_results.json."""
     lines = re.findall(r"Done\. (PASS=.*)", output)
-    return lines[-1].strip() if lines else output.strip().splitlines()[-1] if output else ""
+    if lines:
+        return lines[-1].strip()
+    results = DBT_PROJECT_DIR / "target" / "run_results.json"
+    if not results.exists():
+        return ""
+    statuses = Counter(r["status"] for r in json.loads(results.read_text())["results"])
+    return " ".join(f"{k.upper()}={v}" for k, v in sorted(statuses.items()))

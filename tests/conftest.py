@@ -25,7 +25,8 @@ from tests.utils.http_server import RecordedServer  # noqa: E402
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
-GOLD_DB = "macro_test_gold"
+TEST_DB = os.environ["MACRO_DB_NAME"]
+GOLD_DB = f"{TEST_DB}_gold"
 
 
 @pytest.fixture(scope="session")
@@ -50,7 +51,7 @@ def fresh_database(pg: EmbeddedPostgres, name: str) -> str:
 
 @pytest.fixture(scope="session")
 def db_url(pg: EmbeddedPostgres) -> str:
-    return fresh_database(pg, "macro_test")
+    return fresh_database(pg, TEST_DB)
 
 
 @pytest.fixture(scope="session")

@@ -32,7 +32,7 @@ class SgsQuery(BaseModel):
     @field_validator("code")
     @classmethod
     def _numeric_code(cls, v: str) -> str:
-        if not v.isdigit():
+        if not (v.isascii() and v.isdigit()):  # str.isdigit alone admits '²', '٤٣٢'
             raise ValueError(f"SGS codes are numbers, got {v!r}")
         return v
 

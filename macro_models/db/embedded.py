@@ -21,6 +21,9 @@ from pathlib import Path
 from macro_models.config import Settings, get_settings
 
 SUPERUSER = "macro"
+# The cluster trusts loopback connections; the password only exists because some clients
+# (Cosmos' Postgres profile mapping) refuse a connection without one.
+PASSWORD = "macro"
 
 
 class EmbeddedDbError(RuntimeError):
@@ -46,7 +49,7 @@ class EmbeddedPostgres:
         )
 
     def url(self, dbname: str) -> str:
-        return f"postgresql+psycopg://{SUPERUSER}@127.0.0.1:{self.port}/{dbname}"
+        return f"postgresql+psycopg://{SUPERUSER}:{PASSWORD}@127.0.0.1:{self.port}/{dbname}"
 
     def is_initialised(self) -> bool:
         return (self.data_dir / "PG_VERSION").exists()

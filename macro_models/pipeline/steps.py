@@ -30,8 +30,7 @@ def transform() -> str:
     proc = run_dbt(["build", "--quiet"], capture=True)
     if proc.returncode != 0:
         raise RuntimeError(f"dbt build failed: {(proc.stdout + proc.stderr).strip()[-800:]}")
-    out = run_dbt(["ls", "--resource-type", "model", "--quiet"], capture=True).stdout.split()
-    return f"dbt build ok ({len(out)} models) {summarise(proc.stdout)}".strip()
+    return f"dbt build {summarise(proc.stdout)}"
 
 
 def agents(engine: Engine, run_date: date) -> str:
