@@ -34,7 +34,7 @@ def ipca_12m(monthly_pct: pd.Series) -> float:
         raise ValueError(f"12-month IPCA needs 12 monthly values, got {len(s)}")
     last = s.iloc[-12:]
     months = pd.PeriodIndex(pd.DatetimeIndex(last.index), freq="M")
-    if (months[-1] - months[0]).n != 11:
+    if not months.is_unique or (months[-1] - months[0]).n != 11:
         raise ValueError(f"the last 12 IPCA months are not contiguous: {months[0]}..{months[-1]}")
     return float((np.prod(1 + last.to_numpy() / 100) - 1) * 100)
 
