@@ -90,8 +90,8 @@ def macro_daily():
         # Cosmos does not render dbt unit tests, so they run as one task after the build.
         from airflow.sdk import BaseHook
 
-        from macro_models.dbt_runner import run_dbt, summarise
         from macro_models.db.engine import normalise_url
+        from macro_models.dbt_runner import run_dbt, summarise
 
         url = normalise_url(BaseHook.get_connection("macro_db").get_uri())
         proc = run_dbt(["test", "--select", "test_type:unit"], url=url, capture=True)

@@ -33,7 +33,7 @@ def is_business_day(day: date, cal: str = "B3") -> bool:
 
 
 def add_business_days(day: date, n: int, cal: str = "B3") -> date:
-    """The n-th business day after ``day`` (n=0: ``day`` itself if a business day, else the next)."""
+    """The n-th business day after ``day``; n=0 is ``day`` itself if a session, else the next."""
     s = _sessions(cal)
     i = int(s.searchsorted(pd.Timestamp(day)))
     if n > 0 and i < len(s) and s[i] == pd.Timestamp(day):

@@ -143,7 +143,7 @@ def ingest(
     from_csv: Annotated[Path | None, typer.Option(help="Folder of <source>__<code>.csv.")] = None,
     from_payload: Annotated[Path | None, typer.Option(help="One raw API response body.")] = None,
 ) -> None:
-    """Load data into bronze: live (default), --replay DIR, --from-csv DIR or --from-payload FILE."""
+    """Load bronze: live (default), --replay DIR, --from-csv DIR or --from-payload FILE."""
     from macro_models.connectors.errors import ConnectorError
 
     modes = [m for m in (replay, from_csv, from_payload) if m is not None]
@@ -185,7 +185,9 @@ def _ingest_csv(folder: Path) -> None:
                 failures.append(str(exc))
             progress.advance(task)
     if skipped:
-        out.print(f"skipped {len(skipped)} files of series not in the catalog: {', '.join(skipped)}")
+        out.print(
+            f"skipped {len(skipped)} files of series not in the catalog: {', '.join(skipped)}"
+        )
     if failures:
         raise _fail(f"{len(failures)} file(s) rejected, nothing written from them: {failures[0]}")
     out.print(f"loaded {len(loadable)} files, {total} new rows")
@@ -276,7 +278,9 @@ def export(
         with get_engine().connect() as conn:
             rows = conn.execute(query, {"id": series, "cutoff": as_of_cutoff(when)}).all()
     except Exception as exc:  # noqa: BLE001 - e.g. gold not built yet
-        raise _fail(f"cannot read gold.fct_observations ({type(exc).__name__}); run dbt build")
+        raise _fail(
+            f"cannot read gold.fct_observations ({type(exc).__name__}); run dbt build"
+        ) from None
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(["date", "value"])
     for r in rows:

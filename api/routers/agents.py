@@ -24,7 +24,9 @@ _LATEST = text(
 @router.get("/latest", response_model=AgentReportsPublic)
 def read_latest_reports(
     engine: EngineDep,
-    as_of: Annotated[date | None, Query(description="Latest report on or before this date.")] = None,
+    as_of: Annotated[
+        date | None, Query(description="Latest report on or before this date.")
+    ] = None,
 ) -> AgentReportsPublic:
     """Each agent's most recent report (on or before ``as_of`` when given)."""
     with engine.connect() as conn:

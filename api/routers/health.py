@@ -16,5 +16,7 @@ def read_health(engine: EngineDep) -> HealthPublic:
         with engine.connect() as conn:
             conn.execute(text("select 1"))
     except Exception as exc:  # noqa: BLE001 - any failure means "not healthy"
-        raise HTTPException(status_code=503, detail=f"database unreachable: {type(exc).__name__}")
+        raise HTTPException(
+            status_code=503, detail=f"database unreachable: {type(exc).__name__}"
+        ) from None
     return HealthPublic(status="ok", database="ok", version=__version__)

@@ -73,5 +73,3 @@ def get_series(series_id: str) -> SeriesSpec:
 
 def series_for_source(source: str) -> list[SeriesSpec]:
     return [s for s in load_catalog().values() if s.source == source]
-
-

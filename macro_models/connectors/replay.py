@@ -34,8 +34,6 @@ class ReplayTransport(httpx.BaseTransport):
             start = datetime.strptime(lo, "%d/%m/%Y").date()
             end = datetime.strptime(hi, "%d/%m/%Y").date()
             rows = [
-                r
-                for r in rows
-                if start <= datetime.strptime(r["data"], "%d/%m/%Y").date() <= end
+                r for r in rows if start <= datetime.strptime(r["data"], "%d/%m/%Y").date() <= end
             ]
         return httpx.Response(200, json=rows)

@@ -62,26 +62,31 @@ def parse_tidy_csv(payload: RawPayload) -> list[tuple[date, Decimal]]:
     for line_no, row in enumerate(reader, start=2):
         if not row:
             continue
-        if len(row) != 2:
-            raise fail(f"line {line_no} has {len(row)} fields, expected 2")
-        try:
-            day = date.fromisoformat(row[0].strip())
-        except ValueError:
-            raise fail(f"line {line_no} date {row[0]!r} is not an ISO date") from None
+        day, value = _parse_row(row, line_no, fail)
         if day in seen:
             raise fail(f"line {line_no} repeats date {day}")
         seen.add(day)
-        raw = row[1].strip()
-        if raw in ("", "-", ".") or "," in raw:
-            raise fail(f"line {line_no} value {raw!r} is not a dot-decimal number")
-        try:
-            value = Decimal(raw)
-        except InvalidOperation:
-            raise fail(f"line {line_no} value {raw!r} is not a number") from None
-        if not value.is_finite():
-            raise fail(f"line {line_no} value {raw!r} is not finite")
         out.append((day, value))
     return out
+
+
+def _parse_row(row: list[str], line_no: int, fail: Any) -> tuple[date, Decimal]:
+    if len(row) != 2:
+        raise fail(f"line {line_no} has {len(row)} fields, expected 2")
+    try:
+        day = date.fromisoformat(row[0].strip())
+    except ValueError:
+        raise fail(f"line {line_no} date {row[0]!r} is not an ISO date") from None
+    raw = row[1].strip()
+    if raw in ("", "-", ".") or "," in raw:
+        raise fail(f"line {line_no} value {raw!r} is not a dot-decimal number")
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        raise fail(f"line {line_no} value {raw!r} is not a number") from None
+    if not value.is_finite():
+        raise fail(f"line {line_no} value {raw!r} is not finite")
+    return day, value
 
 
 def csv_fetcher_for(source: str) -> Any:

@@ -186,4 +186,3 @@ def _userns_available() -> bool:
         ["unshare", "--user", "--map-user=1000", "--map-group=1000", "true"], capture_output=True
     )
     return probe.returncode == 0
-

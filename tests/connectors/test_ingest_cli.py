@@ -6,7 +6,6 @@ import os
 import subprocess
 import sys
 
-import pytest
 from sqlalchemy import text
 
 from macro_models.catalog import load_catalog
@@ -53,12 +52,6 @@ def test_catalog_list_prints_every_series():
     assert listed == list(load_catalog())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="macro_models/cli.py _fail() prints the reason as rich markup: a reason holding "
-    "'[/…]' raises rich.errors.MarkupError instead of printing 'error: …' (outside "
-    "tests/connectors' remit to fix; escape the reason with rich.markup.escape)",
-)
 def test_error_reason_with_square_brackets_is_printed_verbatim(tmp_path):
     from typer.testing import CliRunner
 

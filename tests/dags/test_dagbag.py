@@ -52,7 +52,9 @@ def test_airflow_dags_test_runs_macro_daily(gold_url, gold_engine, tmp_path) -> 
 
     run_date = date(2024, 12, 27)
     with gold_engine.begin() as conn:
-        conn.execute(text("delete from analytics.agent_reports where as_of_date = :d"), {"d": run_date})
+        conn.execute(
+            text("delete from analytics.agent_reports where as_of_date = :d"), {"d": run_date}
+        )
     env = dict(os.environ)
     env.update(MACRO_DB_NAME=make_url(gold_url).database, MACRO_AIRFLOW_RETRIES="0")
     env.pop("AIRFLOW_HOME", None)

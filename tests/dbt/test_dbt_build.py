@@ -14,7 +14,9 @@ def test_gold_has_every_catalogued_series(gold_engine) -> None:
     from macro_models.catalog import load_catalog
 
     with gold_engine.connect() as conn:
-        ids = set(conn.execute(text("select distinct series_id from gold.fct_observations")).scalars())
+        ids = set(
+            conn.execute(text("select distinct series_id from gold.fct_observations")).scalars()
+        )
         dims = set(conn.execute(text("select series_id from gold.dim_series")).scalars())
     assert ids == set(load_catalog()) == dims
 

@@ -54,9 +54,7 @@ def upgrade() -> None:
         )
         """
     )
-    op.execute(
-        "create index bcb_sgs__series_known_at on bronze.bcb_sgs__series (known_at)"
-    )
+    op.execute("create index bcb_sgs__series_known_at on bronze.bcb_sgs__series (known_at)")
 
 
 def downgrade() -> None:
