@@ -14,6 +14,8 @@ from airflow.sdk import Asset, dag, task
 from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
 from cosmos.constants import ExecutionMode, InvocationMode, LoadMode
 from cosmos.profiles import PostgresUserPasswordProfileMapping
+from notifiers.slack_failure import SlackFailureNotifier
+from timetables.exchange import B3BusinessDayTimetable
 
 DBT_PROJECT = Path(__file__).resolve().parent.parent / "dbt_project"
 MANIFEST = DBT_PROJECT / "target" / "manifest.json"
@@ -47,8 +49,8 @@ def _run_date(ds: str):
 
 @dag(
     dag_id="macro_daily",
-    # 23:30 UTC is 20:30 in São Paulo: after B3's close and the day's BCB releases.
-    schedule="30 23 * * 1-5",
+    # Every B3 session at 20:30 São Paulo: after the close and the day's BCB releases.
+    schedule=B3BusinessDayTimetable(),
     start_date=pendulum.datetime(2024, 1, 1, tz="UTC"),
     catchup=False,
     max_active_runs=1,
@@ -57,7 +59,9 @@ def _run_date(ds: str):
         # MACRO_AIRFLOW_RETRIES=0 makes `airflow dags test` fail fast in the demo and tests.
         "retries": int(os.environ.get("MACRO_AIRFLOW_RETRIES", "2")),
         "retry_exponential_backoff": True,
+        "on_failure_callback": SlackFailureNotifier(),
     },
+    on_failure_callback=SlackFailureNotifier(),
     tags=["macro", "daily", "end-to-end"],
     doc_md=__doc__,
 )

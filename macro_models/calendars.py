@@ -18,7 +18,8 @@ EXCHANGES = {"B3": "BVMF", "NYSE": "XNYS"}
 
 @lru_cache(maxsize=4)
 def _sessions(cal: str) -> pd.DatetimeIndex:
-    xcal = xcals.get_calendar(EXCHANGES[cal], start="2000-01-01")
+    # From 1950: FRED history (fed funds, CPI) starts in the 1950s and needs release dates too.
+    xcal = xcals.get_calendar(EXCHANGES[cal], start="1950-01-03")
     return xcal.sessions
 
 
@@ -35,6 +36,8 @@ def is_business_day(day: date, cal: str = "B3") -> bool:
 def add_business_days(day: date, n: int, cal: str = "B3") -> date:
     """The n-th business day after ``day``; n=0 is ``day`` itself if a session, else the next."""
     s = _sessions(cal)
+    if pd.Timestamp(day) < s[0]:
+        raise ValueError(f"{day} is before the {cal} calendar's first session {s[0].date()}")
     i = int(s.searchsorted(pd.Timestamp(day)))
     if n > 0 and i < len(s) and s[i] == pd.Timestamp(day):
         i += n

@@ -29,6 +29,7 @@ class Settings(BaseSettings):
     pg_bin: Path | None = Field(default=None, description="Folder of initdb/pg_ctl to use.")
     # Public API endpoints are settings so that tests can point them at a local server.
     bcb_sgs_url: str = "https://api.bcb.gov.br"
+    fred_url: str = "https://api.stlouisfed.org"
     http_timeout_s: float = 30.0
     http_retries: int = 4
 

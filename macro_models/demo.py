@@ -41,21 +41,18 @@ class _Demo:
 
     def sample_data(self) -> str:
         paths = sample.write_sample(self.sample_dir)
-        return (
-            f"{len(paths)} BCB SGS payloads ({sample.DEFAULT_START}..{DEMO_DATE}) "
-            f"in {self.sample_dir}"
-        )
+        return f"{len(paths)} payloads ({sample.DEFAULT_START}..{DEMO_DATE}) in {self.sample_dir}"
 
     def ingest(self) -> str:
-        from macro_models.connectors.ingest import ingest_source, make_client
+        from macro_models.connectors.ingest import ingest_all, make_client
 
         seen = added = 0
         with make_client(self.settings, self.sample_dir) as client:
-            for r in ingest_source(
-                self.engine, "bcb_sgs", None, sample.DEFAULT_START, DEMO_DATE, client
-            ):
-                seen, added = seen + r.rows_seen, added + r.rows_added
-        return f"bronze.bcb_sgs__series: {seen} rows parsed, {added} new vintages"
+            results = ingest_all(self.engine, sample.DEFAULT_START, DEMO_DATE, client)
+        for r in results:
+            seen, added = seen + r.rows_seen, added + r.rows_added
+        sources = ", ".join(sorted({r.source for r in results}))
+        return f"{sources}: {len(results)} payloads, {seen} rows parsed, {added} new vintages"
 
     def dbt_build(self) -> str:
         from macro_models.dbt_runner import run_dbt, summarise

@@ -67,7 +67,8 @@ def clean_db(engine: Engine) -> Engine:
     with engine.begin() as conn:
         conn.execute(
             text(
-                "truncate bronze.bcb_sgs__series, bronze.payload_rejections, "
+                "truncate bronze.bcb_sgs__series, bronze.fred__observations, "
+                "bronze.payload_rejections, "
                 "bronze.raw_payloads, analytics.agent_reports, analytics.pipeline_runs"
             )
         )
@@ -86,7 +87,7 @@ def gold_url(pg: EmbeddedPostgres, tmp_path_factory) -> str:
     from datetime import date
 
     from macro_models.connectors import sample
-    from macro_models.connectors.ingest import ingest_source, make_client
+    from macro_models.connectors.ingest import ingest_all, make_client
     from macro_models.dbt_runner import run_dbt
 
     url = fresh_database(pg, GOLD_DB)
@@ -94,7 +95,7 @@ def gold_url(pg: EmbeddedPostgres, tmp_path_factory) -> str:
     out = tmp_path_factory.mktemp("sample")
     sample.write_sample(out)
     with make_client(get_settings(), out) as client:
-        ingest_source(eng, "bcb_sgs", None, date(2014, 1, 1), sample.DEFAULT_END, client)
+        ingest_all(eng, date(2014, 1, 1), sample.DEFAULT_END, client)
     eng.dispose()
     proc = run_dbt(["build", "--quiet"], url=url, capture=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr

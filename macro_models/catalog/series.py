@@ -43,6 +43,10 @@ class SeriesSpec:
         day = anchor
         if self.release_lag_bd:
             day = add_business_days(anchor, self.release_lag_bd, self.calendar)
+        return self.release_at(day)
+
+    def release_at(self, day: date) -> datetime:
+        """``day`` at the series' release time in its timezone, as UTC."""
         hh, mm = (int(x) for x in self.release_time.split(":"))
         local = datetime.combine(day, time(hh, mm), tzinfo=ZoneInfo(self.timezone))
         return local.astimezone(ZoneInfo("UTC"))

@@ -49,3 +49,42 @@ def get_with_retries(
             # Full jitter keeps many workers from retrying in lockstep against one API.
             sleep(random.uniform(0, min(max_backoff_s, backoff_s * 2**attempt)))
     raise FetchError(source, item, request, f"gave up after {retries + 1} attempts: {last}")
+
+
+class RateLimiter:
+    """At most one request per ``min_interval_s`` from this process (a public API's quota)."""
+
+    def __init__(
+        self,
+        min_interval_s: float,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.min_interval_s = min_interval_s
+        self._clock, self._sleep = clock, sleep
+        self._last: float | None = None
+
+    def wait(self) -> None:
+        now = self._clock()
+        if self._last is not None:
+            gap = self._last + self.min_interval_s - now
+            if gap > 0:
+                self._sleep(gap)
+                now += gap
+        self._last = now
+
+
+class RateLimitedTransport(httpx.BaseTransport):
+    """Spaces requests per host (``{"api.stlouisfed.org": 0.5}``) before the real transport."""
+
+    def __init__(self, inner: httpx.BaseTransport, min_interval_by_host: dict[str, float]) -> None:
+        self.inner = inner
+        self.limiters = {h: RateLimiter(s) for h, s in min_interval_by_host.items()}
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if limiter := self.limiters.get(request.url.host):
+            limiter.wait()
+        return self.inner.handle_request(request)
+
+    def close(self) -> None:
+        self.inner.close()

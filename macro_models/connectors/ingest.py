@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from macro_models.catalog.series import series_for_source
 from macro_models.config import Settings, get_settings
 from macro_models.connectors.base import RawPayload
+from macro_models.connectors.http import RateLimitedTransport
 from macro_models.connectors.load import LoadResult, load_payload
 from macro_models.connectors.registry import get_fetcher
 from macro_models.connectors.replay import ReplayTransport
@@ -21,8 +22,13 @@ from macro_models.connectors.tidy_csv import csv_fetcher_for, csv_payload, split
 
 def sample_dir(settings: Settings) -> Path:
     """The deterministic sample payloads, generated on first use under $MACRO_HOME/sample."""
+    from macro_models.catalog import load_catalog
+    from macro_models.connectors.registry import FETCHERS
+
     out = settings.home_dir / "sample"
-    if not any(out.glob("*.json")):
+    wanted = [sid for sid, spec in load_catalog().items() if spec.source in FETCHERS]
+    # Regenerate when the catalog grew since the folder was written (deterministic anyway).
+    if any(not (out / f"{sid}.json").exists() for sid in wanted):
         write_sample(out)
     return out
 
@@ -34,7 +40,11 @@ def make_client(settings: Settings | None = None, replay_dir: Path | None = None
     if replay_dir is not None:
         return httpx.Client(transport=ReplayTransport(replay_dir), timeout=timeout)
     if settings.data_mode == "live":
-        return httpx.Client(timeout=timeout, headers={"User-Agent": "macro-fund-platform"})
+        # Public quotas: FRED allows 120 requests a minute per key.
+        limits = {httpx.URL(settings.fred_url).host: 0.5}
+        transport = RateLimitedTransport(httpx.HTTPTransport(), limits)
+        headers = {"User-Agent": "macro-fund-platform"}
+        return httpx.Client(transport=transport, timeout=timeout, headers=headers)
     directory = settings.replay_dir if settings.data_mode == "replay" else sample_dir(settings)
     if directory is None:
         raise ValueError("MACRO_DATA_MODE=replay needs MACRO_REPLAY_DIR")
@@ -42,7 +52,12 @@ def make_client(settings: Settings | None = None, replay_dir: Path | None = None
 
 
 def base_url(source: str, settings: Settings) -> str:
-    return {"bcb_sgs": settings.bcb_sgs_url}[source]
+    return {"bcb_sgs": settings.bcb_sgs_url, "fred": settings.fred_url}[source]
+
+
+def credentials(source: str, settings: Settings) -> dict[str, str | None]:
+    """Credentials are passed into queries, never read by a fetcher from globals."""
+    return {"api_key": settings.fred_api_key} if source == "fred" else {}
 
 
 def ingest_source(
@@ -61,12 +76,30 @@ def ingest_source(
     codes = list(codes or [s.code for s in series_for_source(source)])
     results = []
     for code in codes:
-        query = fetcher.transform_query({"code": code, "start": start, "end": end})
+        params = {"code": code, "start": start, "end": end, **credentials(source, settings)}
+        query = fetcher.transform_query(params)
         for payload in fetcher.extract_data(query, client, base_url(source, settings)):
             result = load_payload(engine, fetcher, payload)
             results.append(result)
             if on_payload:
                 on_payload(result)
+    return results
+
+
+def ingest_all(
+    engine: Engine,
+    start: date,
+    end: date,
+    client: httpx.Client,
+    settings: Settings | None = None,
+) -> list[LoadResult]:
+    """Every catalogued series of every source with a connector, for [start, end]."""
+    from macro_models.connectors.registry import FETCHERS
+
+    results = []
+    for source in FETCHERS:
+        if series_for_source(source):
+            results += ingest_source(engine, source, None, start, end, client, settings)
     return results
 
 

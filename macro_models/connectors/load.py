@@ -37,11 +37,19 @@ def load_payload(engine: Engine, fetcher: type[Fetcher], payload: RawPayload) ->
                 payload.source, payload.item, payload.describe_request(), reason
             ) from None
         raise
+    explicit = getattr(fetcher, "explicit_vintages", False)
+    extra = getattr(fetcher, "extra_columns", ())
+
+    def known_at(r):
+        # A source-dated vintage is known on its vintage date at the series' release time.
+        return spec.release_at(r.vintage_date) if explicit else spec.known_at(r.observation_date)
+
     rows = (
         (
             *(getattr(r, c) for c in fetcher.key_columns),
             *(getattr(r, c) for c in fetcher.value_columns),
-            spec.known_at(r.observation_date),  # type: ignore[attr-defined]
+            *(getattr(r, c) for c in extra),
+            known_at(r),
             sha,
         )
         for r in records
@@ -54,5 +62,7 @@ def load_payload(engine: Engine, fetcher: type[Fetcher], payload: RawPayload) ->
             fetcher.value_columns,
             rows,
             fetched_at=payload.fetched_at,
+            explicit_vintages=explicit,
+            extra_columns=extra,
         )
     return LoadResult(payload.source, payload.item, len(records), added)

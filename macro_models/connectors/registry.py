@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from macro_models.connectors.base import Fetcher
 from macro_models.connectors.bcb_sgs import BcbSgsFetcher
+from macro_models.connectors.fred import FredFetcher
 
-FETCHERS: dict[str, type[Fetcher]] = {f.key: f for f in (BcbSgsFetcher,)}
+FETCHERS: dict[str, type[Fetcher]] = {f.key: f for f in (BcbSgsFetcher, FredFetcher)}
 
 
 def get_fetcher(source: str) -> type[Fetcher]:

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from macro_models.calendars import business_days
+from macro_models.connectors.sample_fred import generate_fred
 
 DEFAULT_START = date(2014, 1, 2)
 DEFAULT_END = date(2024, 12, 30)
@@ -122,5 +123,9 @@ def write_sample(
     for code, rows in generate_sgs(start, end, seed).items():
         path = out_dir / f"bcb_sgs__{code}.json"
         path.write_text(json.dumps(rows, separators=(",", ":")))
+        written.append(path)
+    for series_id, doc in generate_fred(start, end, seed + 4).items():
+        path = out_dir / f"fred__{series_id}.json"
+        path.write_text(json.dumps(doc, separators=(",", ":")))
         written.append(path)
     return written

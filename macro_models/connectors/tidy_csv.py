@@ -18,12 +18,16 @@ from pydantic import BaseModel
 from macro_models.connectors.base import RawPayload
 from macro_models.connectors.bcb_sgs import SgsRecord
 from macro_models.connectors.errors import PayloadError
+from macro_models.connectors.fred import FredCsvRecord
 from macro_models.connectors.registry import get_fetcher
 
 # How a (code, date, value) row becomes the source's own record model.
 _RECORD_BUILDERS = {
     "bcb_sgs": lambda code, day, value: SgsRecord(
         series_code=code, observation_date=day, value=value
+    ),
+    "fred": lambda code, day, value: FredCsvRecord(
+        series_id=code, observation_date=day, value=value
     ),
 }
 

@@ -10,6 +10,7 @@ from alembic.config import Config
 from macro_models.db.engine import database_url
 
 ALEMBIC_INI = Path(__file__).with_name("alembic.ini")
+HYPERTABLES = ("bronze.bcb_sgs__series", "bronze.fred__observations")
 
 
 def migrate(url: str | None = None, revision: str = "head") -> None:
@@ -31,11 +32,13 @@ def _enable_timescale(url: str) -> None:
         if not available:
             return
         conn.execute(text("create extension if not exists timescaledb"))
-        conn.execute(
-            text(
-                "select create_hypertable('bronze.bcb_sgs__series', 'observation_date', "
-                "chunk_time_interval => interval '1 year', if_not_exists => true, "
-                "migrate_data => true)"
+        for table in HYPERTABLES:
+            conn.execute(
+                text(
+                    "select create_hypertable(:t, 'observation_date', "
+                    "chunk_time_interval => interval '1 year', if_not_exists => true, "
+                    "migrate_data => true)"
+                ),
+                {"t": table},
             )
-        )
     engine.dispose()

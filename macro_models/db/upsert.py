@@ -31,15 +31,24 @@ def copy_upsert_vintages(
     rows: Iterable[Sequence[Any]],
     *,
     fetched_at: datetime,
+    explicit_vintages: bool = False,
+    extra_columns: Sequence[str] = (),
 ) -> int:
-    """Stage ``rows`` (key…, value…, known_at, payload_sha256) and add new vintages.
+    """Stage ``rows`` (key…, value…, extra…, known_at, payload_sha256) and add new vintages.
 
+    ``extra_columns`` are stored but never compared (e.g. ALFRED's realtime_end, which moves
+    as later vintages appear without changing the vintage itself).
+
+    With ``explicit_vintages`` the source dates each vintage itself (ALFRED's realtime_start, a
+    Focus survey date): a row is new when no row has the same key and known_at, whatever the
+    order in which vintages arrive, and the same key and known_at with another value is refused.
     Returns the number of rows added. Runs inside the caller's transaction.
     """
     table = _ident(table)
     keys = [_ident(c) for c in key_columns]
     values = [_ident(c) for c in value_columns]
-    staged = [*keys, *values, "known_at", "payload_sha256"]
+    extra = [_ident(c) for c in extra_columns]
+    staged = [*keys, *values, *extra, "known_at", "payload_sha256"]
     cols = ", ".join(staged)
     dbapi = conn.connection.driver_connection
     assert dbapi is not None
@@ -56,18 +65,21 @@ def copy_upsert_vintages(
             analyze _stage;
             """
         )
+        # Several vintages of one key may arrive together only when the source dates them.
+        unique = ", ".join([*keys, "known_at"] if explicit_vintages else keys)
         dupes = cur.execute(
-            f"select {', '.join(keys)} from _stage group by {', '.join(keys)} "
-            "having count(*) > 1 limit 1"
+            f"select {unique} from _stage group by {unique} having count(*) > 1 limit 1"
         ).fetchone()
         if dupes:
             raise ValueError(f"{table}: key {dupes} staged twice in one load")
         join = " and ".join(f"b.{k} = s.{k}" for k in keys)
+        if explicit_vintages:
+            return _insert_explicit(cur, table, cols, join, values)
         changed = " or ".join(f"cur.{v} is distinct from s.{v}" for v in values)
         cur.execute(
             f"""
             insert into {table} ({cols})
-            select {", ".join(f"s.{c}" for c in [*keys, *values])},
+            select {", ".join(f"s.{c}" for c in [*keys, *values, *extra])},
                    case when cur.known_at is null then least(s.known_at, %(fetched)s)
                         else greatest(s.known_at, %(fetched)s) end,
                    s.payload_sha256
@@ -83,4 +95,21 @@ def copy_upsert_vintages(
         )
         added = cur.rowcount
         cur.execute("drop table _stage")
+    return added
+
+
+def _insert_explicit(cur, table: str, cols: str, join: str, values: list[str]) -> int:
+    same_vintage = f"{join} and b.known_at = s.known_at"
+    differs = " or ".join(f"b.{v} is distinct from s.{v}" for v in values)
+    clash = cur.execute(
+        f"select s.* from _stage s join {table} b on {same_vintage} where {differs} limit 1"
+    ).fetchone()
+    if clash:
+        raise ValueError(f"{table}: vintage {clash} contradicts the stored value for that vintage")
+    cur.execute(
+        f"insert into {table} ({cols}) select {cols} from _stage s "
+        f"where not exists (select 1 from {table} b where {same_vintage})"
+    )
+    added = cur.rowcount
+    cur.execute("drop table _stage")
     return added

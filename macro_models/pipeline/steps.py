@@ -7,11 +7,10 @@ from datetime import date, timedelta
 from sqlalchemy import Engine
 
 from macro_models.config import get_settings
-from macro_models.connectors.ingest import ingest_source, make_client
+from macro_models.connectors.ingest import ingest_all, make_client
 from macro_models.dbt_runner import run_dbt, summarise
 
 INGEST_LOOKBACK_DAYS = 60
-SOURCES = ("bcb_sgs",)
 
 
 def ingest(engine: Engine, run_date: date) -> str:
@@ -20,9 +19,8 @@ def ingest(engine: Engine, run_date: date) -> str:
     start = run_date - timedelta(days=INGEST_LOOKBACK_DAYS)
     seen = added = payloads = 0
     with make_client(settings) as client:
-        for source in SOURCES:
-            for r in ingest_source(engine, source, None, start, run_date, client, settings):
-                payloads, seen, added = payloads + 1, seen + r.rows_seen, added + r.rows_added
+        for r in ingest_all(engine, start, run_date, client, settings):
+            payloads, seen, added = payloads + 1, seen + r.rows_seen, added + r.rows_added
     return f"{settings.data_mode}: {payloads} payloads, {seen} rows seen, {added} new vintages"
 
 

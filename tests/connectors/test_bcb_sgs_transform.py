@@ -174,6 +174,6 @@ def test_windows_tile_the_range(start, end, n):
 
 def test_registry_holds_the_sgs_fetcher():
     assert get_fetcher("bcb_sgs") is BcbSgsFetcher
-    assert FETCHERS == {"bcb_sgs": BcbSgsFetcher}
+    assert FETCHERS["bcb_sgs"] is BcbSgsFetcher and all(k == f.key for k, f in FETCHERS.items())
     with pytest.raises(KeyError, match="no connector for source 'nope'"):
         get_fetcher("nope")

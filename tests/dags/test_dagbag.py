@@ -18,6 +18,7 @@ from macro_models.config import REPO_ROOT
 def dagbag(tmp_path_factory):
     os.environ["AIRFLOW_HOME"] = str(tmp_path_factory.mktemp("airflow_home"))
     os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
+    os.environ["AIRFLOW__CORE__PLUGINS_FOLDER"] = str(REPO_ROOT / "plugins")
     from airflow.dag_processing.dagbag import DagBag
 
     return DagBag(dag_folder=str(REPO_ROOT / "dags"))

@@ -62,11 +62,17 @@ def test_migrations_are_idempotent_and_create_the_three_schemas(db_url, engine) 
     assert {
         "bronze.raw_payloads",
         "bronze.bcb_sgs__series",
+        "bronze.fred__observations",
         "analytics.agent_reports",
         "analytics.pipeline_runs",
         "pms.decision_journal",
     } <= tables
-    assert head == "0002"
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from macro_models.db.migrate import ALEMBIC_INI
+
+    assert head == ScriptDirectory.from_config(Config(str(ALEMBIC_INI))).get_current_head()
 
 
 def _journal(conn, actor: str, action: str, subject: str) -> None:

@@ -7,6 +7,12 @@ bcb_sgs_series as (
 
 ),
 
+fred_observations as (
+
+    select * from {{ ref('stg_fred__observations') }}
+
+),
+
 observations as (
 
     select
@@ -17,6 +23,17 @@ observations as (
         loaded_at
 
     from bcb_sgs_series
+
+    union all
+
+    select
+        series_id,
+        observation_date,
+        value,
+        known_at,
+        loaded_at
+
+    from fred_observations
 
 ),
 
