@@ -12,7 +12,6 @@ import uuid
 from urllib.parse import quote
 
 import pendulum
-import pytest
 from airflow.sdk import DAG, task
 from airflow.serialization.serialized_objects import DagSerialization
 from notifiers.slack_failure import SlackFailureNotifier, failure_message
