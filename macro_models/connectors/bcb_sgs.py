@@ -7,8 +7,10 @@ Values are published with a dot decimal separator, in the series' own unit (see 
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any, ClassVar
 
 import httpx
@@ -19,6 +21,7 @@ from macro_models.connectors.errors import PayloadError
 from macro_models.connectors.http import get_with_retries
 
 SOURCE = "bcb_sgs"
+_SGS_PATH = re.compile(r"/dados/serie/bcdata\.sgs\.(\d+)/dados$")
 MAX_WINDOW_YEARS = 10
 
 
@@ -58,6 +61,11 @@ class SgsRecord(BaseModel):
     series_code: str = Field(description="SGS series code.")
     observation_date: date = Field(description="Date the value refers to (dd/mm/yyyy at source).")
     value: Decimal = Field(description="Value as published, in the series' unit.")
+
+
+def csv_record(code: str, day: date, value: Decimal) -> SgsRecord:
+    """A row of a tidy ``bcb_sgs__<code>.csv`` file as the record a fetch would give."""
+    return SgsRecord(series_code=code, observation_date=day, value=value)
 
 
 class BcbSgsFetcher:
@@ -172,3 +180,21 @@ def _add_years(day: date, years: int) -> date:
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February
         return day.replace(year=day.year + years, day=28)
+
+
+def replay(directory: Path, request: httpx.Request) -> httpx.Response | None:
+    """Answer an SGS request from ``bcb_sgs__<code>.json`` (None: not an SGS request)."""
+    m = _SGS_PATH.search(request.url.path)
+    if m is None:
+        return None
+    code = m.group(1)
+    path = directory / f"bcb_sgs__{code}.json"
+    if not path.exists():
+        return httpx.Response(404, json={"error": f"no recorded series {code}"})
+    rows = json.loads(path.read_text())
+    lo, hi = (request.url.params.get(k) for k in ("dataInicial", "dataFinal"))
+    if lo and hi:
+        start = datetime.strptime(lo, "%d/%m/%Y").date()
+        end = datetime.strptime(hi, "%d/%m/%Y").date()
+        rows = [r for r in rows if start <= datetime.strptime(r["data"], "%d/%m/%Y").date() <= end]
+    return httpx.Response(200, json=rows)

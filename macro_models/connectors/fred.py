@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any, ClassVar
 
 import httpx
@@ -71,6 +72,11 @@ class FredCsvRecord(BaseModel):
     series_id: str
     observation_date: date
     value: Decimal
+
+
+def csv_record(code: str, day: date, value: Decimal) -> FredCsvRecord:
+    """A row of a tidy ``fred__<id>.csv`` file: no real-time period, known_at by catalog rule."""
+    return FredCsvRecord(series_id=code, observation_date=day, value=value)
 
 
 class FredFetcher:
@@ -194,3 +200,21 @@ def _record(series_id: str, i: int, row: Any, fail: Any) -> FredRecord | None:
         realtime_start=rt_start,
         realtime_end=rt_end,
     )
+
+
+def replay(directory: Path, request: httpx.Request) -> httpx.Response | None:
+    """Answer a FRED observations request from ``fred__<id>.json``, paged like FRED."""
+    if not request.url.path.endswith("/fred/series/observations"):
+        return None
+    p = request.url.params
+    path = directory / f"fred__{p.get('series_id', '')}.json"
+    if not path.exists():
+        return httpx.Response(400, json={"error_code": 400, "error_message": "Bad series id"})
+    doc = json.loads(path.read_text())
+    lo, hi = p.get("observation_start", "0000"), p.get("observation_end", "9999")
+    rt_lo = p.get("realtime_start", "0000")
+    rows = [o for o in doc["observations"] if lo <= o["date"] <= hi and o["realtime_end"] >= rt_lo]
+    offset, limit = int(p.get("offset", 0)), int(p.get("limit", 100000))
+    page = {**doc, "count": len(rows), "offset": offset, "limit": limit}
+    page["observations"] = rows[offset : offset + limit]
+    return httpx.Response(200, json=page)

@@ -52,7 +52,8 @@ def make_client(settings: Settings | None = None, replay_dir: Path | None = None
 
 
 def base_url(source: str, settings: Settings) -> str:
-    return {"bcb_sgs": settings.bcb_sgs_url, "fred": settings.fred_url}[source]
+    """Settings.<source>_url: every public endpoint is configurable (tests, mirrors)."""
+    return str(getattr(settings, f"{source}_url"))
 
 
 def credentials(source: str, settings: Settings) -> dict[str, str | None]:

@@ -1,12 +1,36 @@
-"""The explicit registry of Fetchers, keyed by source (DESIGN.md §4 source keys)."""
+"""The explicit registry of connectors, keyed by source (DESIGN.md §4 source keys).
+
+A new source is one module (Fetcher, ``replay``, ``csv_record``), one sample generator, and one
+line in each dict below; nothing registers itself on import.
+"""
 
 from __future__ import annotations
 
+from macro_models.connectors import bcb_sgs, fred, sample, sample_fred
 from macro_models.connectors.base import Fetcher
-from macro_models.connectors.bcb_sgs import BcbSgsFetcher
-from macro_models.connectors.fred import FredFetcher
 
-FETCHERS: dict[str, type[Fetcher]] = {f.key: f for f in (BcbSgsFetcher, FredFetcher)}
+FETCHERS: dict[str, type[Fetcher]] = {
+    f.key: f
+    for f in (
+        bcb_sgs.BcbSgsFetcher,
+        fred.FredFetcher,
+    )
+}
+# Answer a request from recorded payloads in a folder, or None when it is another source's.
+REPLAYERS = {
+    "bcb_sgs": bcb_sgs.replay,
+    "fred": fred.replay,
+}
+# (start, end, seed) -> {file name: JSON document} in the source's own payload format.
+SAMPLERS = {
+    "bcb_sgs": sample.sgs_files,
+    "fred": sample_fred.fred_files,
+}
+# (code, date, value) -> the source's record, for tidy <source>__<code>.csv files.
+CSV_RECORDS = {
+    "bcb_sgs": bcb_sgs.csv_record,
+    "fred": fred.csv_record,
+}
 
 
 def get_fetcher(source: str) -> type[Fetcher]:

@@ -15,7 +15,6 @@ from pathlib import Path
 import numpy as np
 
 from macro_models.calendars import business_days
-from macro_models.connectors.sample_fred import generate_fred
 
 DEFAULT_START = date(2014, 1, 2)
 DEFAULT_END = date(2024, 12, 30)
@@ -118,14 +117,17 @@ def write_sample(
     out_dir: Path, start: date = DEFAULT_START, end: date = DEFAULT_END, seed: int = 7
 ) -> list[Path]:
     """Write one recorded-format payload per series: ``<source>__<code>.json``."""
+    from macro_models.connectors.registry import SAMPLERS
+
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    for code, rows in generate_sgs(start, end, seed).items():
-        path = out_dir / f"bcb_sgs__{code}.json"
-        path.write_text(json.dumps(rows, separators=(",", ":")))
-        written.append(path)
-    for series_id, doc in generate_fred(start, end, seed + 4).items():
-        path = out_dir / f"fred__{series_id}.json"
-        path.write_text(json.dumps(doc, separators=(",", ":")))
-        written.append(path)
+    for sampler in SAMPLERS.values():
+        for name, doc in sampler(start, end, seed).items():
+            path = out_dir / name
+            path.write_text(json.dumps(doc, separators=(",", ":")))
+            written.append(path)
     return written
+
+
+def sgs_files(start: date, end: date, seed: int) -> dict[str, list[dict[str, str]]]:
+    return {f"bcb_sgs__{code}.json": rows for code, rows in generate_sgs(start, end, seed).items()}

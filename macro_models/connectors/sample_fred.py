@@ -127,3 +127,7 @@ def _obs(day: date, value: float, rt_start: date, rt_end: date | None) -> dict:
         "date": day.isoformat(),
         "value": f"{value}",
     }
+
+
+def fred_files(start: date, end: date, seed: int) -> dict[str, dict]:
+    return {f"fred__{sid}.json": doc for sid, doc in generate_fred(start, end, seed + 4).items()}

@@ -16,20 +16,8 @@ from typing import Any, ClassVar
 from pydantic import BaseModel
 
 from macro_models.connectors.base import RawPayload
-from macro_models.connectors.bcb_sgs import SgsRecord
 from macro_models.connectors.errors import PayloadError
-from macro_models.connectors.fred import FredCsvRecord
-from macro_models.connectors.registry import get_fetcher
-
-# How a (code, date, value) row becomes the source's own record model.
-_RECORD_BUILDERS = {
-    "bcb_sgs": lambda code, day, value: SgsRecord(
-        series_code=code, observation_date=day, value=value
-    ),
-    "fred": lambda code, day, value: FredCsvRecord(
-        series_id=code, observation_date=day, value=value
-    ),
-}
+from macro_models.connectors.registry import CSV_RECORDS, get_fetcher
 
 
 def split_name(path: Path) -> tuple[str, str]:
@@ -96,9 +84,9 @@ def _parse_row(row: list[str], line_no: int, fail: Any) -> tuple[date, Decimal]:
 def csv_fetcher_for(source: str) -> Any:
     """A Fetcher whose transform_data reads a tidy CSV but writes the source's own bronze table."""
     target = get_fetcher(source)
-    if source not in _RECORD_BUILDERS:
+    if source not in CSV_RECORDS:
         raise KeyError(f"no tidy-CSV mapping for source {source!r}")
-    build = _RECORD_BUILDERS[source]
+    build = CSV_RECORDS[source]
 
     class TidyCsvFetcher:
         key: ClassVar[str] = source

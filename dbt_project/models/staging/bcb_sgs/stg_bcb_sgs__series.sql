@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('bronze', 'bcb_sgs__series') }}
+    select * from {{ source('bcb_sgs', 'series') }}
 
 ),
 

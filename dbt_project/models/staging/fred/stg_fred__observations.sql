@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('bronze', 'fred__observations') }}
+    select * from {{ source('fred', 'observations') }}
 
 ),
 
