@@ -45,3 +45,10 @@ class Fetcher(Protocol):
 
     @staticmethod
     def transform_data(payload: RawPayload) -> list[BaseModel]: ...
+
+
+# Optional Fetcher attributes, read by the loader with getattr:
+#   extra_columns: tuple[str, ...]   stored, never compared (e.g. ALFRED realtime_end)
+#   explicit_vintages: bool          the source dates each vintage (record.vintage_date)
+#   record_known_at(record) -> datetime   the fetcher dates each record itself, for records that
+#                                         are not catalogued series (contracts, survey items)

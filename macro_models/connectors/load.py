@@ -25,9 +25,12 @@ def load_payload(engine: Engine, fetcher: type[Fetcher], payload: RawPayload) ->
     """Archive ``payload`` (committed even if parsing fails), then parse and load it atomically."""
     with engine.begin() as conn:
         payload_id, sha = archive_payload(conn, payload)
+    custom_known_at = getattr(fetcher, "record_known_at", None)
     try:
         records = fetcher.transform_data(payload)
-        spec = get_series(f"{payload.source}__{payload.item}")
+        # Fetchers whose records are not catalogued series (DI1 contracts, Focus surveys) date
+        # each record themselves; the others use the catalog's release rule.
+        spec = None if custom_known_at else get_series(f"{payload.source}__{payload.item}")
     except (ConnectorError, KeyError) as exc:
         reason = str(exc) if isinstance(exc, ConnectorError) else exc.args[0]
         with engine.begin() as conn:
@@ -41,6 +44,8 @@ def load_payload(engine: Engine, fetcher: type[Fetcher], payload: RawPayload) ->
     extra = getattr(fetcher, "extra_columns", ())
 
     def known_at(r):
+        if custom_known_at:
+            return custom_known_at(r)
         # A source-dated vintage is known on its vintage date at the series' release time.
         return spec.release_at(r.vintage_date) if explicit else spec.known_at(r.observation_date)
 
