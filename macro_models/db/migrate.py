@@ -13,7 +13,7 @@ ALEMBIC_INI = Path(__file__).with_name("alembic.ini")
 HYPERTABLES = ("bronze.bcb_sgs__series", "bronze.fred__observations")
 
 
-def migrate(url: str | None = None, revision: str = "head") -> None:
+def migrate(url: str | None = None, revision: str = "heads") -> None:
     cfg = Config(str(ALEMBIC_INI))
     cfg.attributes["url"] = url or database_url()
     command.upgrade(cfg, revision)
