@@ -60,11 +60,18 @@ def _migrate_once(env: dict[str, str], home: Path) -> None:
     import airflow
 
     digest = hashlib.sha256(env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"].encode()).hexdigest()[:12]
-    marker = home / f".migrated-{airflow.__version__}-{digest}"
+    pools_digest = hashlib.sha256((REPO_ROOT / "dags" / "pools.json").read_bytes()).hexdigest()[:8]
+    marker = home / f".migrated-{airflow.__version__}-{digest}-{pools_digest}"
     if marker.exists():
         return
     airflow_bin = str(Path(sys.executable).with_name("airflow"))
     proc = subprocess.run([airflow_bin, "db", "migrate"], env=env, capture_output=True, text=True)
     if proc.returncode != 0:
         raise RuntimeError(f"airflow db migrate failed: {(proc.stderr or proc.stdout)[-600:]}")
+    pools = REPO_ROOT / "dags" / "pools.json"
+    proc = subprocess.run(
+        [airflow_bin, "pools", "import", str(pools)], env=env, capture_output=True, text=True
+    )
+    if proc.returncode != 0:
+        raise RuntimeError(f"airflow pools import failed: {(proc.stderr or proc.stdout)[-600:]}")
     marker.touch()

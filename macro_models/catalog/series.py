@@ -9,8 +9,6 @@ from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from macro_models.calendars import add_business_days, period_end
-
 CATALOG_PATH = Path(__file__).with_name("series_catalog.csv")
 
 
@@ -36,6 +34,9 @@ class SeriesSpec:
         The anchor is the observation date itself or the end of its period (month, quarter),
         moved ``release_lag_bd`` business days on the series' calendar, at the release time.
         """
+        # Imported here: the calendars pull in pandas, and DAG files read the catalog at parse.
+        from macro_models.calendars import add_business_days, period_end
+
         anchor = observation_date
         if self.release_anchor == "period_end":
             anchor = period_end(observation_date, self.frequency)

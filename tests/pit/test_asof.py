@@ -65,3 +65,15 @@ def test_none_means_now():
     cutoff = as_of_cutoff(None)
     after = datetime.now(UTC)
     assert before <= cutoff <= after
+
+
+def test_interval_days_of_a_b3_session_and_of_pendulum_datetimes() -> None:
+    import pendulum
+
+    from macro_models.pipeline.steps import interval_days
+
+    start = pendulum.datetime(2024, 2, 9, 3, tz="UTC")  # 9 Feb 00:00 São Paulo
+    end = pendulum.datetime(2024, 2, 10, 3, tz="UTC")
+    assert interval_days(start, end) == (date(2024, 2, 9), date(2024, 2, 9))
+    assert interval_days(start, end.add(hours=1)) == (date(2024, 2, 9), date(2024, 2, 10))
+    assert interval_days(start, start) == (date(2024, 2, 9), date(2024, 2, 9))

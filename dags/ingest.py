@@ -1,0 +1,65 @@
+"""ingest_<source>: one DAG per public source, on its market's business days.
+
+Each run fetches the window ending at its data interval, so `airflow backfill create` over any
+range is correct and idempotent: a value seen again adds nothing, a revised one adds a vintage.
+One mapped task per series keeps a bad series from blocking the others, and a pool per API
+keeps the public quotas.
+"""
+
+from __future__ import annotations
+
+import pendulum
+from airflow.sdk import Asset, dag, task
+from notifiers.slack_failure import SlackFailureNotifier
+from timetables.exchange import B3BusinessDayTimetable, NyseBusinessDayTimetable
+
+from macro_models.catalog.series import series_for_source
+
+# source: (timetable, pool, bronze table, look-back days re-fetched for late revisions)
+SOURCES = {
+    "bcb_sgs": (B3BusinessDayTimetable(), "bcb_api", "bcb_sgs__series", 45),
+    "fred": (NyseBusinessDayTimetable(), "fred_api", "fred__observations", 45),
+}
+
+
+def build(source: str, timetable, pool: str, table: str, lookback_days: int):
+    codes = [s.code for s in series_for_source(source)]
+    alert = SlackFailureNotifier()
+
+    @dag(
+        dag_id=f"ingest_{source}",
+        schedule=timetable,
+        start_date=pendulum.datetime(2024, 1, 1, tz="UTC"),
+        catchup=False,
+        max_active_runs=4,
+        default_args={
+            "owner": "macro-data",
+            "retries": 3,
+            "retry_delay": pendulum.duration(minutes=1),
+            "retry_exponential_backoff": True,
+            "max_retry_delay": pendulum.duration(minutes=30),
+            "on_failure_callback": alert,
+        },
+        on_failure_callback=alert,
+        tags=["ingest", source, "bronze"],
+        doc_md=__doc__,
+    )
+    def ingest_source_dag():
+        @task(pool=pool, outlets=[Asset(name=f"bronze.{table}", uri=f"x-macro://bronze/{table}")])
+        def fetch(code: str, data_interval_start=None, data_interval_end=None) -> str:
+            from airflow.sdk import BaseHook
+
+            from macro_models.pipeline.steps import ingest_window
+
+            url = BaseHook.get_connection("macro_db").get_uri()
+            return ingest_window(
+                url, source, code, data_interval_start, data_interval_end, lookback_days
+            )
+
+        fetch.expand(code=codes)
+
+    return ingest_source_dag()
+
+
+for _source, (_timetable, _pool, _table, _lookback) in SOURCES.items():
+    globals()[f"ingest_{_source}"] = build(_source, _timetable, _pool, _table, _lookback)
