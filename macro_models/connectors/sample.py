@@ -15,12 +15,59 @@ from pathlib import Path
 import numpy as np
 
 from macro_models.calendars import business_days
+from macro_models.catalog import load_catalog
 
 DEFAULT_START = date(2014, 1, 2)
 DEFAULT_END = date(2024, 12, 30)
 # IPCA seasonality (pp per month): January/February school and transport, mid-year food relief.
 _SEASONAL = np.array([0.12, 0.10, 0.02, 0.0, -0.04, -0.08, -0.10, -0.08, -0.02, 0.02, 0.02, 0.04])
 _TARGET_PCT = 4.0
+# Further SGS series: (level or multiplier, dynamics, decimals), tied to the core paths above.
+_EXTRA_SGS = {
+    "1178": (10.0, "rate", 2),
+    "4189": (10.0, "rate", 2),
+    "4390": (0.8, "rate_m", 2),
+    "4389": (10.0, "rate", 2),
+    "4391": (0.8, "rate_m", 2),
+    "10813": (0.9998, "ptax", 4),
+    "21619": (1.12, "ptax", 4),
+    "21620": (1.1198, "ptax", 4),
+    "13522": (0, "ipca12", 2),
+    "4449": (1.3, "ipca", 2),
+    "11428": (0.9, "ipca", 2),
+    "4447": (0.9, "ipca", 2),
+    "4448": (1.1, "ipca", 2),
+    "10844": (1.2, "ipca", 2),
+    "4466": (0.8, "ipca_core", 2),
+    "11427": (0.8, "ipca_core", 2),
+    "16121": (0.85, "ipca_core", 2),
+    "21379": (60.0, "level_ar", 2),
+    "7478": (1.0, "ipca", 2),
+    "188": (1.0, "ipca", 2),
+    "189": (1.0, "igp", 2),
+    "190": (1.0, "igp", 2),
+    "193": (0.95, "ipca", 2),
+    "24363": (140.0, "index", 2),
+    "24364": (140.0, "index_s", 2),
+    "21859": (95.0, "index_s", 2),
+    "4380": (430000.0, "nominal", 1),
+    "4382": (5200000.0, "nominal", 1),
+    "24369": (9.5, "level_ar", 1),
+    "20539": (2900000.0, "nominal", 0),
+    "20540": (1500000.0, "nominal", 0),
+    "20541": (1400000.0, "nominal", 0),
+    "21082": (3.2, "level_ar", 2),
+    "5793": (0.5, "level_ar", 2),
+    "5727": (6.0, "level_ar", 2),
+    "4513": (45.0, "debt", 2),
+    "13762": (65.0, "debt", 2),
+    "22701": (-4000.0, "flow", 1),
+    "22707": (3500.0, "flow", 1),
+    "22885": (5500.0, "flow", 1),
+    "23079": (-2.5, "level_ar", 2),
+    "3546": (360000.0, "reserves", 0),
+    "13621": (360000.0, "reserves", 0),
+}
 _NEUTRAL_REAL_PCT = 4.5
 
 
@@ -48,13 +95,23 @@ def generate_sgs(
     def fmt(d: date) -> str:
         return d.strftime("%d/%m/%Y")
 
-    return {
+    core = {
         "432": [{"data": fmt(d), "valor": f"{v:.2f}"} for d, v in target_by_day.items()],
         "11": [{"data": fmt(d), "valor": f"{overnight[d] * 100:.6f}"} for d in bdays],
         "12": [{"data": fmt(d), "valor": f"{overnight[d] * 100:.6f}"} for d in bdays],
         "433": [{"data": fmt(m), "valor": f"{v:.2f}"} for m, v in zip(months, ipca, strict=True)],
         "1": [{"data": fmt(d), "valor": f"{v:.4f}"} for d, v in zip(bdays, ptax, strict=True)],
     }
+    paths = _Paths(bdays, months, target_by_day, ipca, ptax)
+    for code, (level, kind, decimals) in _EXTRA_SGS.items():
+        daily = load_catalog()[f"bcb_sgs__{code}"].frequency == "daily"
+        days, values = paths.build(kind, level, rng, daily)
+        core[code] = [
+            {"data": fmt(d), "valor": f"{v:.{decimals}f}"}
+            for d, v in zip(days, values, strict=True)
+            if np.isfinite(v)  # a month with no session inside a short window has no value
+        ]
+    return core
 
 
 def _ipca_path(n: int, first_month: int, rng: np.random.Generator) -> np.ndarray:
@@ -131,3 +188,64 @@ def write_sample(
 
 def sgs_files(start: date, end: date, seed: int) -> dict[str, list[dict[str, str]]]:
     return {f"bcb_sgs__{code}.json": rows for code, rows in generate_sgs(start, end, seed).items()}
+
+
+class _Paths:
+    """Builds the further SGS series from the simulated Selic, IPCA and PTAX paths."""
+
+    def __init__(self, bdays, months, target_by_day, ipca, ptax) -> None:
+        self.bdays, self.months = bdays, months
+        self.selic_daily = np.array([target_by_day[d] for d in bdays]) - 0.10
+        by_month: dict[date, list[float]] = {}
+        for d, v in zip(bdays, self.selic_daily, strict=True):
+            by_month.setdefault(date(d.year, d.month, 1), []).append(float(v))
+        self.selic_monthly = np.array([np.mean(by_month.get(m, [np.nan])) for m in months])
+        self.ipca, self.ptax = np.asarray(ipca, dtype=float), np.asarray(ptax, dtype=float)
+
+    def build(self, kind: str, level: float, rng: np.random.Generator, daily: bool):
+        n_m, n_d = len(self.months), len(self.bdays)
+        if kind == "rate" and daily:
+            return self.bdays, self.selic_daily
+        if kind == "ptax":
+            noise = np.exp(np.cumsum(rng.normal(0, 0.002, n_d))) if level > 1.01 else 1.0
+            return self.bdays, self.ptax * level * noise
+        if kind == "reserves" and daily:
+            return self.bdays, level * np.exp(np.cumsum(rng.normal(0, 0.001, n_d)))
+        return self.months, self._monthly(kind, level, n_m, rng)
+
+    def _monthly(self, kind: str, level: float, n: int, rng: np.random.Generator) -> np.ndarray:
+        if kind in ("rate", "rate_m", "ipca12", "ipca", "igp", "ipca_core"):
+            return self._linked(kind, level, n, rng)
+        return self._free(kind, level, n, rng)
+
+    def _linked(self, kind: str, level: float, n: int, rng: np.random.Generator) -> np.ndarray:
+        """Series that move with the simulated Selic or IPCA."""
+        if kind == "rate":
+            return self.selic_monthly
+        if kind == "rate_m":
+            return ((1 + self.selic_monthly / 100) ** (21 / 252) - 1) * 100
+        if kind == "ipca12":
+            return np.nan_to_num(_rolling_12m(self.ipca), nan=float(np.sum(self.ipca[:12])))
+        if kind == "ipca_core":
+            smooth = np.convolve(self.ipca, np.ones(3) / 3, mode="same")
+            return smooth * level + rng.normal(0, 0.03, n)
+        return self.ipca * level + rng.normal(0, 0.45 if kind == "igp" else 0.08, n)
+
+    def _free(self, kind: str, level: float, n: int, rng: np.random.Generator) -> np.ndarray:
+        """Activity, credit, fiscal and external series: their own persistent dynamics."""
+        month = np.arange(n)
+        if kind in ("index", "index_s"):
+            season = 4 * np.sin(2 * np.pi * month / 12) if kind == "index_s" else 0.0
+            return level * np.exp(np.cumsum(rng.normal(0.0012, 0.008, n))) + season
+        if kind in ("nominal", "reserves"):
+            growth = 0.006 if kind == "nominal" else 0.0005
+            return level * np.exp(np.cumsum(rng.normal(growth, 0.01, n)))
+        if kind == "debt":
+            return level + np.cumsum(rng.normal(0.1, 0.4, n))
+        if kind == "flow":
+            return level + rng.normal(0, abs(level) * 0.4, n)
+        x, out = level, np.empty(n)  # level_ar: persistent deviations around a level
+        for i in range(n):
+            x = level + 0.9 * (x - level) + rng.normal(0, abs(level) * 0.04 + 0.05)
+            out[i] = x
+        return out
