@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     # Public API endpoints are settings so that tests can point them at a local server.
     bcb_sgs_url: str = "https://api.bcb.gov.br"
     fred_url: str = "https://api.stlouisfed.org"
+    treasury_url: str = "https://home.treasury.gov"
+    yahoo_url: str = "https://query1.finance.yahoo.com"
     http_timeout_s: float = 30.0
     http_retries: int = 4
 

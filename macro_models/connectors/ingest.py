@@ -16,19 +16,15 @@ from macro_models.connectors.http import RateLimitedTransport
 from macro_models.connectors.load import LoadResult, load_payload
 from macro_models.connectors.registry import get_fetcher
 from macro_models.connectors.replay import ReplayTransport
-from macro_models.connectors.sample import write_sample
+from macro_models.connectors.sample import sample_is_current, write_sample
 from macro_models.connectors.tidy_csv import csv_fetcher_for, csv_payload, split_name
 
 
 def sample_dir(settings: Settings) -> Path:
     """The deterministic sample payloads, generated on first use under $MACRO_HOME/sample."""
-    from macro_models.catalog import load_catalog
-    from macro_models.connectors.registry import FETCHERS
-
     out = settings.home_dir / "sample"
-    wanted = [sid for sid, spec in load_catalog().items() if spec.source in FETCHERS]
-    # Regenerate when the catalog grew since the folder was written (deterministic anyway).
-    if any(not (out / f"{sid}.json").exists() for sid in wanted):
+    # Regenerate when the sources or the catalog changed since the folder was written.
+    if not sample_is_current(out):
         write_sample(out)
     return out
 
@@ -75,6 +71,8 @@ def ingest_source(
     settings = settings or get_settings()
     fetcher = get_fetcher(source)
     codes = list(codes or [s.code for s in series_for_source(source)])
+    if getattr(fetcher, "one_request_for_all_codes", False):
+        codes = ["curve"]  # one response holds every series of the source (a whole curve)
     results = []
     for code in codes:
         params = {"code": code, "start": start, "end": end, **credentials(source, settings)}

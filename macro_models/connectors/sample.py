@@ -181,9 +181,34 @@ def write_sample(
     for sampler in SAMPLERS.values():
         for name, doc in sampler(start, end, seed).items():
             path = out_dir / name
-            path.write_text(json.dumps(doc, separators=(",", ":")))
+            body = doc if isinstance(doc, str) else json.dumps(doc, separators=(",", ":"))
+            path.write_text(body)
             written.append(path)
+    stamp = {"fingerprint": _fingerprint(), "start": str(start), "end": str(end), "seed": seed}
+    (out_dir / _MANIFEST).write_text(json.dumps(stamp))
     return written
+
+
+_MANIFEST = "sample_manifest.json"
+
+
+def _fingerprint() -> str:
+    import hashlib
+
+    from macro_models.catalog.series import CATALOG_PATH
+    from macro_models.connectors.registry import SAMPLERS
+
+    text = CATALOG_PATH.read_text() + "|" + ",".join(sorted(SAMPLERS))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def sample_is_current(out_dir: Path) -> bool:
+    """True when ``out_dir`` holds the default sample for today's catalog and sources."""
+    try:
+        stamp = json.loads((out_dir / _MANIFEST).read_text())
+    except (FileNotFoundError, json.JSONDecodeError):
+        return False
+    return stamp.get("fingerprint") == _fingerprint()
 
 
 def sgs_files(start: date, end: date, seed: int) -> dict[str, list[dict[str, str]]]:

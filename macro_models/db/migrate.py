@@ -10,7 +10,13 @@ from alembic.config import Config
 from macro_models.db.engine import database_url
 
 ALEMBIC_INI = Path(__file__).with_name("alembic.ini")
-HYPERTABLES = ("bronze.bcb_sgs__series", "bronze.fred__observations")
+# Bronze time tables and their time column: hypertables when TimescaleDB is installed.
+HYPERTABLES = {
+    "bronze.bcb_sgs__series": "observation_date",
+    "bronze.fred__observations": "observation_date",
+    "bronze.treasury__par_yields": "curve_date",
+    "bronze.yahoo__daily_bars": "bar_date",
+}
 
 
 def migrate(url: str | None = None, revision: str = "heads") -> None:
@@ -32,13 +38,13 @@ def _enable_timescale(url: str) -> None:
         if not available:
             return
         conn.execute(text("create extension if not exists timescaledb"))
-        for table in HYPERTABLES:
+        for table, column in HYPERTABLES.items():
             conn.execute(
                 text(
-                    "select create_hypertable(:t, 'observation_date', "
+                    "select create_hypertable(:t, :c, "
                     "chunk_time_interval => interval '1 year', if_not_exists => true, "
                     "migrate_data => true)"
                 ),
-                {"t": table},
+                {"t": table, "c": column},
             )
     engine.dispose()

@@ -13,6 +13,24 @@ fred_observations as (
 
 ),
 
+treasury_par_yields as (
+
+    select * from {{ ref('stg_treasury__par_yields') }}
+
+),
+
+yahoo_daily_bars as (
+
+    select * from {{ ref('stg_yahoo__daily_bars') }}
+
+),
+
+series as (
+
+    select series_id from {{ ref('dim_series') }}
+
+),
+
 observations as (
 
     select
@@ -34,6 +52,30 @@ observations as (
         loaded_at
 
     from fred_observations
+
+    union all
+
+    -- Tenors without a catalogued series (6 weeks, 2 and 4 months) stay in silver.
+    select
+        series_id,
+        curve_date as observation_date,
+        yield_pct as value,
+        known_at,
+        loaded_at
+
+    from treasury_par_yields
+    where series_id in (select series_id from series)
+
+    union all
+
+    select
+        series_id,
+        bar_date as observation_date,
+        close_price as value,
+        known_at,
+        loaded_at
+
+    from yahoo_daily_bars
 
 ),
 
