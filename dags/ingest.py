@@ -19,11 +19,16 @@ from macro_models.catalog.series import series_for_source
 SOURCES = {
     "bcb_sgs": (B3BusinessDayTimetable(), "bcb_api", "bcb_sgs__series", 45),
     "fred": (NyseBusinessDayTimetable(), "fred_api", "fred__observations", 45),
+    "treasury": (NyseBusinessDayTimetable(), "treasury_api", "treasury__par_yields", 10),
+    # Mostly US listings; a B3-only session's ^BVSP bar is caught by the next run's look-back.
+    "yahoo": (NyseBusinessDayTimetable(), "yahoo_api", "yahoo__daily_bars", 10),
 }
 
 
 def build(source: str, timetable, pool: str, table: str, lookback_days: int):
     codes = [s.code for s in series_for_source(source)]
+    if source == "treasury":
+        codes = ["curve"]  # one response is the whole curve
     alert = SlackFailureNotifier()
 
     @dag(

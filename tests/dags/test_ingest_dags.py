@@ -14,7 +14,12 @@ from sqlalchemy.engine import make_url
 from macro_models.config import REPO_ROOT
 from tests.conftest import fresh_database
 
-EXPECTED = {"ingest_bcb_sgs": ("B3", "bcb_api"), "ingest_fred": ("NYSE", "fred_api")}
+EXPECTED = {
+    "ingest_bcb_sgs": ("B3", "bcb_api"),
+    "ingest_fred": ("NYSE", "fred_api"),
+    "ingest_treasury": ("NYSE", "treasury_api"),
+    "ingest_yahoo": ("NYSE", "yahoo_api"),
+}
 
 
 @pytest.mark.parametrize("dag_id", sorted(EXPECTED))
