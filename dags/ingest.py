@@ -9,26 +9,29 @@ keeps the public quotas.
 from __future__ import annotations
 
 import pendulum
-from airflow.sdk import Asset, dag, task
+from airflow.sdk import dag, task
+from macro_assets import table_asset
 from notifiers.slack_failure import SlackFailureNotifier
 from timetables.exchange import B3BusinessDayTimetable, NyseBusinessDayTimetable
 
 from macro_models.catalog.series import series_for_source
 
-# source: (timetable, pool, bronze table, look-back days re-fetched for late revisions)
+# source: (timetable, pool, bronze table, look-back days re-fetched for late revisions, items)
+# items: what one task fetches; None means every catalogued series of the source.
 SOURCES = {
-    "bcb_sgs": (B3BusinessDayTimetable(), "bcb_api", "bcb_sgs__series", 45),
-    "fred": (NyseBusinessDayTimetable(), "fred_api", "fred__observations", 45),
-    "treasury": (NyseBusinessDayTimetable(), "treasury_api", "treasury__par_yields", 10),
+    "bcb_sgs": (B3BusinessDayTimetable(), "bcb_api", "bcb_sgs__series", 45, None),
+    "fred": (NyseBusinessDayTimetable(), "fred_api", "fred__observations", 45, None),
+    # One response is the whole curve.
+    "treasury": (NyseBusinessDayTimetable(), "treasury_api", "treasury__par_yields", 10, ["curve"]),
     # Mostly US listings; a B3-only session's ^BVSP bar is caught by the next run's look-back.
-    "yahoo": (NyseBusinessDayTimetable(), "yahoo_api", "yahoo__daily_bars", 10),
+    "yahoo": (NyseBusinessDayTimetable(), "yahoo_api", "yahoo__daily_bars", 10, None),
+    # Settlements are published after 19:00 São Paulo; the B3 timetable runs at 20:30.
+    "b3": (B3BusinessDayTimetable(), "b3_api", "b3__di1_settlements", 5, ["DI1"]),
 }
 
 
-def build(source: str, timetable, pool: str, table: str, lookback_days: int):
-    codes = [s.code for s in series_for_source(source)]
-    if source == "treasury":
-        codes = ["curve"]  # one response is the whole curve
+def build(source: str, timetable, pool: str, table: str, lookback_days: int, items):
+    codes = items or [s.code for s in series_for_source(source)]
     alert = SlackFailureNotifier()
 
     @dag(
@@ -50,7 +53,7 @@ def build(source: str, timetable, pool: str, table: str, lookback_days: int):
         doc_md=__doc__,
     )
     def ingest_source_dag():
-        @task(pool=pool, outlets=[Asset(name=f"bronze.{table}", uri=f"x-macro://bronze/{table}")])
+        @task(pool=pool, outlets=[table_asset("bronze", table)])
         def fetch(code: str, data_interval_start=None, data_interval_end=None) -> str:
             from airflow.sdk import BaseHook
 
@@ -66,5 +69,5 @@ def build(source: str, timetable, pool: str, table: str, lookback_days: int):
     return ingest_source_dag()
 
 
-for _source, (_timetable, _pool, _table, _lookback) in SOURCES.items():
-    globals()[f"ingest_{_source}"] = build(_source, _timetable, _pool, _table, _lookback)
+for _source, _spec in SOURCES.items():
+    globals()[f"ingest_{_source}"] = build(_source, *_spec)

@@ -10,23 +10,18 @@ import os
 from pathlib import Path
 
 import pendulum
-from airflow.sdk import Asset, dag, task
+from airflow.sdk import dag, task
 from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
 from cosmos.constants import ExecutionMode, InvocationMode, LoadMode
 from cosmos.profiles import PostgresUserPasswordProfileMapping
+from macro_assets import table_asset
 from notifiers.slack_failure import SlackFailureNotifier
 from timetables.exchange import B3BusinessDayTimetable
 
 DBT_PROJECT = Path(__file__).resolve().parent.parent / "dbt_project"
 MANIFEST = DBT_PROJECT / "target" / "manifest.json"
-_HOST = f"{os.environ.get('MACRO_DB_HOST', '127.0.0.1')}:{os.environ.get('MACRO_DB_PORT', '55432')}"
-_DB = os.environ.get("MACRO_DB_NAME", "macro")
-BRONZE_SGS = Asset(
-    name="bronze.bcb_sgs__series", uri=f"postgres://{_HOST}/{_DB}/bronze/bcb_sgs__series"
-)
-AGENT_REPORTS = Asset(
-    name="analytics.agent_reports", uri=f"postgres://{_HOST}/{_DB}/analytics/agent_reports"
-)
+BRONZE_SGS = table_asset("bronze", "bcb_sgs__series")
+AGENT_REPORTS = table_asset("analytics", "agent_reports")
 
 if not MANIFEST.exists():
     raise FileNotFoundError(f"{MANIFEST} is missing: run `make setup` (it runs dbt parse)")

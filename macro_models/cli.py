@@ -254,7 +254,7 @@ def export(
 
     from macro_models.catalog import get_series
     from macro_models.db.engine import get_engine
-    from macro_models.pit import as_of_cutoff
+    from macro_models.pit.asof import as_of_cutoff
 
     try:
         get_series(series)

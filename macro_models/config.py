@@ -29,9 +29,13 @@ class Settings(BaseSettings):
     pg_bin: Path | None = Field(default=None, description="Folder of initdb/pg_ctl to use.")
     # Public API endpoints are settings so that tests can point them at a local server.
     bcb_sgs_url: str = "https://api.bcb.gov.br"
+    bcb_ptax_url: str = "https://olinda.bcb.gov.br"
+    bcb_focus_url: str = "https://olinda.bcb.gov.br"
     fred_url: str = "https://api.stlouisfed.org"
     treasury_url: str = "https://home.treasury.gov"
     yahoo_url: str = "https://query1.finance.yahoo.com"
+    b3_url: str = "https://www2.bmf.com.br"
+    b3_quotes_url: str = "https://cotacao.b3.com.br"
     http_timeout_s: float = 30.0
     http_retries: int = 4
 

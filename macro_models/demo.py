@@ -44,11 +44,12 @@ class _Demo:
         return f"{len(paths)} payloads ({sample.DEFAULT_START}..{DEMO_DATE}) in {self.sample_dir}"
 
     def ingest(self) -> str:
-        from macro_models.connectors.ingest import ingest_all, make_client
+        from macro_models.connectors.ingest import ingest_all, make_client, sample_starts
 
         seen = added = 0
         with make_client(self.settings, self.sample_dir) as client:
-            results = ingest_all(self.engine, sample.DEFAULT_START, DEMO_DATE, client)
+            starts = sample_starts(sample.DEFAULT_START, DEMO_DATE)
+            results = ingest_all(self.engine, sample.DEFAULT_START, DEMO_DATE, client, None, starts)
         for r in results:
             seen, added = seen + r.rows_seen, added + r.rows_added
         sources = ", ".join(sorted({r.source for r in results}))

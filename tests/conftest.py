@@ -65,13 +65,11 @@ def engine(db_url: str) -> Iterator[Engine]:
 def clean_db(engine: Engine) -> Engine:
     """The test database with empty bronze and analytics tables."""
     with engine.begin() as conn:
-        conn.execute(
-            text(
-                "truncate bronze.bcb_sgs__series, bronze.fred__observations, "
-                "bronze.payload_rejections, "
-                "bronze.raw_payloads, analytics.agent_reports, analytics.pipeline_runs"
-            )
-        )
+        bronze = conn.execute(
+            text("select tablename from pg_tables where schemaname = 'bronze'")
+        ).scalars()
+        tables = ", ".join(f"bronze.{t}" for t in bronze)
+        conn.execute(text(f"truncate {tables}, analytics.agent_reports, analytics.pipeline_runs"))
     return engine
 
 
@@ -87,7 +85,7 @@ def gold_url(pg: EmbeddedPostgres, tmp_path_factory) -> str:
     from datetime import date
 
     from macro_models.connectors import sample
-    from macro_models.connectors.ingest import ingest_all, make_client
+    from macro_models.connectors.ingest import ingest_all, make_client, sample_starts
     from macro_models.dbt_runner import run_dbt
 
     url = fresh_database(pg, GOLD_DB)
@@ -95,7 +93,8 @@ def gold_url(pg: EmbeddedPostgres, tmp_path_factory) -> str:
     out = tmp_path_factory.mktemp("sample")
     sample.write_sample(out)
     with make_client(get_settings(), out) as client:
-        ingest_all(eng, date(2014, 1, 1), sample.DEFAULT_END, client)
+        start, end = date(2014, 1, 1), sample.DEFAULT_END
+        ingest_all(eng, start, end, client, None, sample_starts(start, end))
     eng.dispose()
     proc = run_dbt(["build", "--quiet"], url=url, capture=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -7,7 +7,7 @@ import io
 import os
 import subprocess
 import sys
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -29,15 +29,28 @@ def _read(text_: str) -> list[tuple[str, float]]:
     return [(r["date"], float(r["value"])) for r in csv.DictReader(io.StringIO(text_))]
 
 
+# Daily and monthly, calendar-daily and business-day, several sources and release rules.
+ROUND_TRIP = [
+    "bcb_sgs__432", "bcb_sgs__433", "bcb_sgs__1", "bcb_sgs__13621",
+    "fred__DGS10", "fred__CPIAUCSL", "yahoo__BVSP", "treasury__10Y",
+]  # fmt: skip
+
+
 def test_csv_round_trip_returns_the_input(pg, tmp_path) -> None:
     db = make_url(fresh_database(pg, f"{os.environ['MACRO_DB_NAME']}_roundtrip")).database
     payloads = sample.generate_sgs(sample.DEFAULT_START, sample.DEFAULT_START.replace(year=2016))
     expected = {}
-    for code, rows in payloads.items():
-        series_id = f"bcb_sgs__{code}"
-        lines = [
-            (datetime.strptime(r["data"], "%d/%m/%Y").date().isoformat(), r["valor"]) for r in rows
-        ]
+    for i, series_id in enumerate(ROUND_TRIP):
+        if series_id.startswith("bcb_sgs__"):
+            rows = payloads[series_id.removeprefix("bcb_sgs__")]
+            lines = [
+                (datetime.strptime(r["data"], "%d/%m/%Y").date().isoformat(), r["valor"])
+                for r in rows
+            ]
+        else:  # any tidy values: the loader must not care where they came from
+            days = [d.isoformat() for d in sorted({date(2015, 1, 2) + timedelta(days=k)
+                                                   for k in range(0, 400, 3)})]  # fmt: skip
+            lines = [(d, f"{100 + i + k * 0.25:.2f}") for k, d in enumerate(days)]
         body = "date,value\n" + "".join(f"{d},{v}\n" for d, v in lines)
         (tmp_path / f"{series_id}.csv").write_text(body)
         expected[series_id] = [(d, float(v)) for d, v in lines]

@@ -17,7 +17,7 @@ RETRY_STATUS = {429, 500, 502, 503, 504}
 def get_with_retries(
     client: httpx.Client,
     url: str,
-    params: dict[str, Any],
+    params: dict[str, Any] | None,
     *,
     source: str,
     item: str,

@@ -37,7 +37,7 @@ def make_client(settings: Settings | None = None, replay_dir: Path | None = None
         return httpx.Client(transport=ReplayTransport(replay_dir), timeout=timeout)
     if settings.data_mode == "live":
         # Public quotas: FRED allows 120 requests a minute per key.
-        limits = {httpx.URL(settings.fred_url).host: 0.5}
+        limits = {httpx.URL(settings.fred_url).host: 0.5, httpx.URL(settings.b3_url).host: 1.0}
         transport = RateLimitedTransport(httpx.HTTPTransport(), limits)
         headers = {"User-Agent": "macro-fund-platform"}
         return httpx.Client(transport=transport, timeout=timeout, headers=headers)
@@ -70,7 +70,9 @@ def ingest_source(
     """Fetch every requested series of ``source`` for [start, end] and load each response."""
     settings = settings or get_settings()
     fetcher = get_fetcher(source)
-    codes = list(codes or [s.code for s in series_for_source(source)])
+    catalogued = [s.code for s in series_for_source(source)]
+    # Sources that are not catalogued series (DI1 contracts) name their own items.
+    codes = list(codes or catalogued or getattr(fetcher, "items", ()))
     if getattr(fetcher, "one_request_for_all_codes", False):
         codes = ["curve"]  # one response holds every series of the source (a whole curve)
     results = []
@@ -91,15 +93,27 @@ def ingest_all(
     end: date,
     client: httpx.Client,
     settings: Settings | None = None,
+    start_by_source: dict[str, date] | None = None,
 ) -> list[LoadResult]:
-    """Every catalogued series of every source with a connector, for [start, end]."""
+    """Every series of every source with a connector, for [start, end].
+
+    ``start_by_source`` moves a source's start later (e.g. where the sample is shorter).
+    """
     from macro_models.connectors.registry import FETCHERS
 
     results = []
-    for source in FETCHERS:
-        if series_for_source(source):
-            results += ingest_source(engine, source, None, start, end, client, settings)
+    for source, fetcher in FETCHERS.items():
+        if series_for_source(source) or getattr(fetcher, "items", ()):
+            first = max(start, (start_by_source or {}).get(source, start))
+            results += ingest_source(engine, source, None, first, end, client, settings)
     return results
+
+
+def sample_starts(start: date, end: date) -> dict[str, date]:
+    """Per-source first days of the sample within [start, end] (see SAMPLE_FIRST_DAY)."""
+    from macro_models.connectors.registry import SAMPLE_FIRST_DAY
+
+    return {source: first(start, end) for source, first in SAMPLE_FIRST_DAY.items()}
 
 
 def ingest_csv_file(engine: Engine, path: Path) -> LoadResult:

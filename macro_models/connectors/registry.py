@@ -7,9 +7,16 @@ line in each dict below; nothing registers itself on import.
 from __future__ import annotations
 
 from macro_models.connectors import (
+    b3_di1,
+    b3_di1_quotes,
+    bcb_focus,
+    bcb_ptax,
     bcb_sgs,
     fred,
     sample,
+    sample_b3,
+    sample_bcb_focus,
+    sample_bcb_ptax,
     sample_fred,
     sample_treasury,
     sample_yahoo,
@@ -22,29 +29,46 @@ FETCHERS: dict[str, type[Fetcher]] = {
     f.key: f
     for f in (
         bcb_sgs.BcbSgsFetcher,
+        bcb_ptax.BcbPtaxFetcher,
+        bcb_focus.BcbFocusFetcher,
         fred.FredFetcher,
         treasury.TreasuryFetcher,
         yahoo.YahooFetcher,
+        b3_di1.B3Di1Fetcher,
     )
 }
 # Answer a request from recorded payloads in a folder, or None when it is another source's.
 REPLAYERS = {
     "bcb_sgs": bcb_sgs.replay,
+    "bcb_ptax": bcb_ptax.replay,
+    "bcb_focus": bcb_focus.replay,
     "fred": fred.replay,
     "treasury": treasury.replay,
     "yahoo": yahoo.replay,
+    "b3": b3_di1.replay,
+    # The current-session DI1 quotes (B3Di1QuotesFetcher) share the b3 key, so only replay here.
+    "b3_quotes": b3_di1_quotes.replay,
 }
 # (start, end, seed) -> {file name: JSON document, or text for non-JSON sources} in the
 # source's own payload format.
 SAMPLERS = {
     "bcb_sgs": sample.sgs_files,
+    "bcb_ptax": sample_bcb_ptax.bcb_ptax_files,
+    "bcb_focus": sample_bcb_focus.bcb_focus_files,
     "fred": sample_fred.fred_files,
     "treasury": sample_treasury.treasury_files,
     "yahoo": sample_yahoo.yahoo_files,
+    "b3": sample_b3.b3_files,
+}
+# Sources whose sample covers only the end of the sample window: (start, end) -> first day.
+SAMPLE_FIRST_DAY = {
+    "b3": sample_b3.first_sample_day,
 }
 # (code, date, value) -> the source's record, for tidy <source>__<code>.csv files.
 CSV_RECORDS = {
     "bcb_sgs": bcb_sgs.csv_record,
+    "bcb_ptax": bcb_ptax.csv_record,
+    "bcb_focus": bcb_focus.csv_record,
     "fred": fred.csv_record,
     "treasury": treasury.csv_record,
     "yahoo": yahoo.csv_record,

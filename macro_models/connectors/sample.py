@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from macro_models.calendars import business_days
 from macro_models.catalog import load_catalog
@@ -252,7 +253,7 @@ class _Paths:
         if kind == "ipca12":
             return np.nan_to_num(_rolling_12m(self.ipca), nan=float(np.sum(self.ipca[:12])))
         if kind == "ipca_core":
-            smooth = np.convolve(self.ipca, np.ones(3) / 3, mode="same")
+            smooth = pd.Series(self.ipca).rolling(3, center=True, min_periods=1).mean().to_numpy()
             return smooth * level + rng.normal(0, 0.03, n)
         return self.ipca * level + rng.normal(0, 0.45 if kind == "igp" else 0.08, n)
 

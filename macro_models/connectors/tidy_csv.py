@@ -39,7 +39,7 @@ def csv_payload(path: Path) -> RawPayload:
     )
 
 
-def parse_tidy_csv(payload: RawPayload) -> list[tuple[date, Decimal]]:
+def parse_tidy_csv(payload: RawPayload) -> list[tuple]:
     def fail(reason: str) -> PayloadError:
         return PayloadError(payload.source, payload.item, payload.describe_request(), reason)
 
@@ -48,18 +48,31 @@ def parse_tidy_csv(payload: RawPayload) -> list[tuple[date, Decimal]]:
         raise fail("empty file")
     reader = csv.reader(io.StringIO(text))
     header = [h.strip().lower() for h in next(reader)]
-    if header != ["date", "value"]:
+    if header not in (["date", "value"], REFERENCE_HEADER):
         raise fail(f"header must be 'date,value', got {','.join(header)!r}")
     out, seen = [], set()
     for line_no, row in enumerate(reader, start=2):
         if not row:
             continue
+        reference = None
+        if header == REFERENCE_HEADER:
+            reference, row = _parse_reference(row, line_no, fail)
         day, value = _parse_row(row, line_no, fail)
-        if day in seen:
+        if (day, reference) in seen:
             raise fail(f"line {line_no} repeats date {day}")
-        seen.add(day)
-        out.append((day, value))
+        seen.add((day, reference))
+        out.append((day, value) if reference is None else (day, value, reference))
     return out
+
+
+# Expectations (Focus) for a reference period: the same date may hold several references.
+REFERENCE_HEADER = ["date", "reference_year", "value"]
+
+
+def _parse_reference(row: list[str], line_no: int, fail: Any) -> tuple[int, list[str]]:
+    if len(row) != 3 or not row[1].strip().isdigit() or len(row[1].strip()) != 4:
+        raise fail(f"line {line_no}: reference_year must be a four-digit year")
+    return int(row[1]), [row[0], row[2]]
 
 
 def _parse_row(row: list[str], line_no: int, fail: Any) -> tuple[date, Decimal]:
@@ -81,6 +94,9 @@ def _parse_row(row: list[str], line_no: int, fail: Any) -> tuple[date, Decimal]:
     return day, value
 
 
+_WITH_REFERENCE = {"bcb_focus"}
+
+
 def csv_fetcher_for(source: str) -> Any:
     """A Fetcher whose transform_data reads a tidy CSV but writes the source's own bronze table."""
     target = get_fetcher(source)
@@ -96,6 +112,12 @@ def csv_fetcher_for(source: str) -> Any:
 
         @staticmethod
         def transform_data(payload: RawPayload) -> list[BaseModel]:
-            return [build(payload.item, d, v) for d, v in parse_tidy_csv(payload)]
+            rows = parse_tidy_csv(payload)
+            if rows and len(rows[0]) == 3 and source not in _WITH_REFERENCE:
+                raise PayloadError(
+                    source, payload.item, payload.describe_request(),
+                    "a reference_year column is only meaningful for expectations (bcb_focus)",
+                )  # fmt: skip
+            return [build(payload.item, *row) for row in rows]
 
     return TidyCsvFetcher

@@ -16,6 +16,9 @@ HYPERTABLES = {
     "bronze.fred__observations": "observation_date",
     "bronze.treasury__par_yields": "curve_date",
     "bronze.yahoo__daily_bars": "bar_date",
+    "bronze.b3__di1_settlements": "trade_date",
+    "bronze.bcb_ptax__quotes": "quote_date",
+    "bronze.bcb_focus__expectations": "survey_date",
 }
 
 

@@ -19,6 +19,7 @@ EXPECTED = {
     "ingest_fred": ("NYSE", "fred_api"),
     "ingest_treasury": ("NYSE", "treasury_api"),
     "ingest_yahoo": ("NYSE", "yahoo_api"),
+    "ingest_b3": ("B3", "b3_api"),
 }
 
 

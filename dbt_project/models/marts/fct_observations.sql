@@ -25,6 +25,18 @@ yahoo_daily_bars as (
 
 ),
 
+bcb_ptax_closings as (
+
+    select * from {{ ref('int_bcb_ptax__closings_selected') }}
+
+),
+
+bcb_focus_series as (
+
+    select * from {{ ref('int_bcb_focus__series_selected') }}
+
+),
+
 series as (
 
     select series_id from {{ ref('dim_series') }}
@@ -76,6 +88,16 @@ observations as (
         loaded_at
 
     from yahoo_daily_bars
+
+    union all
+
+    select series_id, observation_date, value, known_at, loaded_at
+    from bcb_ptax_closings
+
+    union all
+
+    select series_id, observation_date, value, known_at, loaded_at
+    from bcb_focus_series
 
 ),
 

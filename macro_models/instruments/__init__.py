@@ -1,0 +1,1 @@
+"""Instrument conventions (price/rate formulas, maturities) as plain functions, no I/O."""
