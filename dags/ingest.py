@@ -27,6 +27,11 @@ SOURCES = {
     "yahoo": (NyseBusinessDayTimetable(), "yahoo_api", "yahoo__daily_bars", 10, None),
     # Settlements are published after 19:00 São Paulo; the B3 timetable runs at 20:30.
     "b3": (B3BusinessDayTimetable(), "b3_api", "b3__di1_settlements", 5, ["DI1"]),
+    "b3_index": (B3BusinessDayTimetable(), "b3_api", "b3_index__closes", 10, None),
+    "ipeadata": (B3BusinessDayTimetable(), "ipea_api", "ipeadata__values", 45, None),
+    "ibge": (B3BusinessDayTimetable(), "ibge_api", "ibge__sidra_values", 60, None),
+    # One Socrata request holds every contract; positions come out on Fridays.
+    "cftc": (NyseBusinessDayTimetable(), "cftc_api", "cftc__tff_positions", 21, ["curve"]),
 }
 
 

@@ -35,6 +35,10 @@ class Settings(BaseSettings):
     treasury_url: str = "https://home.treasury.gov"
     yahoo_url: str = "https://query1.finance.yahoo.com"
     b3_url: str = "https://www2.bmf.com.br"
+    ipeadata_url: str = "http://www.ipeadata.gov.br"
+    ibge_url: str = "https://apisidra.ibge.gov.br"
+    cftc_url: str = "https://publicreporting.cftc.gov"
+    b3_index_url: str = "https://sistemaswebb3-listados.b3.com.br"
     b3_quotes_url: str = "https://cotacao.b3.com.br"
     http_timeout_s: float = 30.0
     http_retries: int = 4

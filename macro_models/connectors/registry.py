@@ -9,15 +9,23 @@ from __future__ import annotations
 from macro_models.connectors import (
     b3_di1,
     b3_di1_quotes,
+    b3_index,
     bcb_focus,
     bcb_ptax,
     bcb_sgs,
+    cftc,
     fred,
+    ibge,
+    ipeadata,
     sample,
     sample_b3,
+    sample_b3_index,
     sample_bcb_focus,
     sample_bcb_ptax,
+    sample_cftc,
     sample_fred,
+    sample_ibge,
+    sample_ipeadata,
     sample_treasury,
     sample_yahoo,
     treasury,
@@ -35,6 +43,10 @@ FETCHERS: dict[str, type[Fetcher]] = {
         treasury.TreasuryFetcher,
         yahoo.YahooFetcher,
         b3_di1.B3Di1Fetcher,
+        ipeadata.IpeadataFetcher,
+        ibge.IbgeSidraFetcher,
+        cftc.CftcFetcher,
+        b3_index.B3IndexFetcher,
     )
 }
 # Answer a request from recorded payloads in a folder, or None when it is another source's.
@@ -46,6 +58,10 @@ REPLAYERS = {
     "treasury": treasury.replay,
     "yahoo": yahoo.replay,
     "b3": b3_di1.replay,
+    "ipeadata": ipeadata.replay,
+    "ibge": ibge.replay,
+    "cftc": cftc.replay,
+    "b3_index": b3_index.replay,
     # The current-session DI1 quotes (B3Di1QuotesFetcher) share the b3 key, so only replay here.
     "b3_quotes": b3_di1_quotes.replay,
 }
@@ -59,6 +75,10 @@ SAMPLERS = {
     "treasury": sample_treasury.treasury_files,
     "yahoo": sample_yahoo.yahoo_files,
     "b3": sample_b3.b3_files,
+    "ipeadata": sample_ipeadata.ipeadata_files,
+    "ibge": sample_ibge.ibge_files,
+    "cftc": sample_cftc.cftc_files,
+    "b3_index": sample_b3_index.b3_index_files,
 }
 # Sources whose sample covers only the end of the sample window: (start, end) -> first day.
 SAMPLE_FIRST_DAY = {
@@ -72,6 +92,8 @@ CSV_RECORDS = {
     "fred": fred.csv_record,
     "treasury": treasury.csv_record,
     "yahoo": yahoo.csv_record,
+    "ipeadata": ipeadata.csv_record,
+    "b3_index": b3_index.csv_record,
 }
 
 

@@ -19,6 +19,10 @@ HYPERTABLES = {
     "bronze.b3__di1_settlements": "trade_date",
     "bronze.bcb_ptax__quotes": "quote_date",
     "bronze.bcb_focus__expectations": "survey_date",
+    "bronze.ipeadata__values": "observation_date",
+    "bronze.ibge__sidra_values": "observation_date",
+    "bronze.cftc__tff_positions": "report_date",
+    "bronze.b3_index__closes": "trade_date",
 }
 
 

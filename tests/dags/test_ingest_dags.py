@@ -20,6 +20,10 @@ EXPECTED = {
     "ingest_treasury": ("NYSE", "treasury_api"),
     "ingest_yahoo": ("NYSE", "yahoo_api"),
     "ingest_b3": ("B3", "b3_api"),
+    "ingest_b3_index": ("B3", "b3_api"),
+    "ingest_ipeadata": ("B3", "ipea_api"),
+    "ingest_ibge": ("B3", "ibge_api"),
+    "ingest_cftc": ("NYSE", "cftc_api"),
 }
 
 

@@ -37,6 +37,30 @@ bcb_focus_series as (
 
 ),
 
+ipeadata_values as (
+
+    select * from {{ ref('stg_ipeadata__values') }}
+
+),
+
+ibge_sidra_values as (
+
+    select * from {{ ref('stg_ibge__sidra_values') }}
+
+),
+
+cftc_series as (
+
+    select * from {{ ref('int_cftc__series_selected') }}
+
+),
+
+b3_index_closes as (
+
+    select * from {{ ref('stg_b3_index__closes') }}
+
+),
+
 series as (
 
     select series_id from {{ ref('dim_series') }}
@@ -98,6 +122,31 @@ observations as (
 
     select series_id, observation_date, value, known_at, loaded_at
     from bcb_focus_series
+
+    union all
+
+    -- National series only: regional ones carry a territory code.
+    select series_id, observation_date, value, known_at, loaded_at
+    from ipeadata_values
+    where territory_code = ''
+
+    union all
+
+    select series_id, observation_date, value_pct as value, known_at, loaded_at
+    from ibge_sidra_values
+    where series_id is not null
+
+    union all
+
+    select series_id, observation_date, value, known_at, loaded_at
+    from cftc_series
+
+    union all
+
+    -- Indexes without a catalogued series (IBXX, SMLL…) stay in silver.
+    select series_id, trade_date as observation_date, close_points as value, known_at, loaded_at
+    from b3_index_closes
+    where series_id in (select series_id from series)
 
 ),
 
