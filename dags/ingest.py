@@ -30,6 +30,9 @@ SOURCES = {
     "b3_index": (B3BusinessDayTimetable(), "b3_api", "b3_index__closes", 10, None),
     "ipeadata": (B3BusinessDayTimetable(), "ipea_api", "ipeadata__values", 45, None),
     "ibge": (B3BusinessDayTimetable(), "ibge_api", "ibge__sidra_values", 60, None),
+    "anbima": (B3BusinessDayTimetable(), "anbima_api", "anbima__tpf_indicative_rates", 5, None),
+    # The whole history is one file: one task, a short look-back.
+    "tesouro": (B3BusinessDayTimetable(), "tesouro_api", "tesouro__prices", 5, None),
     # One Socrata request holds every contract; positions come out on Fridays.
     "cftc": (NyseBusinessDayTimetable(), "cftc_api", "cftc__tff_positions", 21, ["curve"]),
 }

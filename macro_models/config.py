@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     ibge_url: str = "https://apisidra.ibge.gov.br"
     cftc_url: str = "https://publicreporting.cftc.gov"
     b3_index_url: str = "https://sistemaswebb3-listados.b3.com.br"
+    anbima_url: str = "https://www.anbima.com.br"
+    tesouro_url: str = "https://www.tesourotransparente.gov.br"
     b3_quotes_url: str = "https://cotacao.b3.com.br"
     http_timeout_s: float = 30.0
     http_retries: int = 4

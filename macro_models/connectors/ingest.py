@@ -37,7 +37,11 @@ def make_client(settings: Settings | None = None, replay_dir: Path | None = None
         return httpx.Client(transport=ReplayTransport(replay_dir), timeout=timeout)
     if settings.data_mode == "live":
         # Public quotas: FRED allows 120 requests a minute per key.
-        limits = {httpx.URL(settings.fred_url).host: 0.5, httpx.URL(settings.b3_url).host: 1.0}
+        limits = {
+            httpx.URL(settings.fred_url).host: 0.5,
+            httpx.URL(settings.b3_url).host: 1.0,
+            httpx.URL(settings.anbima_url).host: 1.0,
+        }
         transport = RateLimitedTransport(httpx.HTTPTransport(), limits)
         headers = {"User-Agent": "macro-fund-platform"}
         return httpx.Client(transport=transport, timeout=timeout, headers=headers)

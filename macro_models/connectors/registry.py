@@ -7,6 +7,7 @@ line in each dict below; nothing registers itself on import.
 from __future__ import annotations
 
 from macro_models.connectors import (
+    anbima,
     b3_di1,
     b3_di1_quotes,
     b3_index,
@@ -18,6 +19,7 @@ from macro_models.connectors import (
     ibge,
     ipeadata,
     sample,
+    sample_anbima,
     sample_b3,
     sample_b3_index,
     sample_bcb_focus,
@@ -26,8 +28,10 @@ from macro_models.connectors import (
     sample_fred,
     sample_ibge,
     sample_ipeadata,
+    sample_tesouro,
     sample_treasury,
     sample_yahoo,
+    tesouro,
     treasury,
     yahoo,
 )
@@ -47,6 +51,8 @@ FETCHERS: dict[str, type[Fetcher]] = {
         ibge.IbgeSidraFetcher,
         cftc.CftcFetcher,
         b3_index.B3IndexFetcher,
+        anbima.AnbimaFetcher,
+        tesouro.TesouroFetcher,
     )
 }
 # Answer a request from recorded payloads in a folder, or None when it is another source's.
@@ -62,6 +68,8 @@ REPLAYERS = {
     "ibge": ibge.replay,
     "cftc": cftc.replay,
     "b3_index": b3_index.replay,
+    "anbima": anbima.replay,
+    "tesouro": tesouro.replay,
     # The current-session DI1 quotes (B3Di1QuotesFetcher) share the b3 key, so only replay here.
     "b3_quotes": b3_di1_quotes.replay,
 }
@@ -79,10 +87,14 @@ SAMPLERS = {
     "ibge": sample_ibge.ibge_files,
     "cftc": sample_cftc.cftc_files,
     "b3_index": sample_b3_index.b3_index_files,
+    "anbima": sample_anbima.anbima_files,
+    "tesouro": sample_tesouro.tesouro_files,
 }
 # Sources whose sample covers only the end of the sample window: (start, end) -> first day.
 SAMPLE_FIRST_DAY = {
     "b3": sample_b3.first_sample_day,
+    "anbima": sample_anbima.first_sample_day,
+    "tesouro": sample_tesouro.first_sample_day,
 }
 # (code, date, value) -> the source's record, for tidy <source>__<code>.csv files.
 CSV_RECORDS = {

@@ -23,6 +23,8 @@ HYPERTABLES = {
     "bronze.ibge__sidra_values": "observation_date",
     "bronze.cftc__tff_positions": "report_date",
     "bronze.b3_index__closes": "trade_date",
+    "bronze.anbima__tpf_indicative_rates": "reference_date",
+    "bronze.tesouro__prices": "base_date",
 }
 
 

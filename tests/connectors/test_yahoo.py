@@ -68,16 +68,8 @@ def _payload(
 
 
 @pytest.fixture(autouse=True)
-def pending_catalog(tmp_path, monkeypatch):
-    """The catalog with this source's pending rows, until they are merged into the real one."""
-    pending = catalog.CATALOG_PATH.with_name("pending_yahoo.csv")
-    if pending.exists():
-        base = catalog.CATALOG_PATH.read_text().rstrip("\n").splitlines()
-        known = {line.split(",")[0] for line in base}
-        extra = [ln for ln in pending.read_text().splitlines()[1:] if ln.split(",")[0] not in known]
-        merged = tmp_path / "series_catalog.csv"
-        merged.write_text("\n".join(base + extra) + "\n")
-        monkeypatch.setattr(catalog, "CATALOG_PATH", merged)
+def pending_catalog():
+    """The catalog with this source's rows (merged into series_catalog.csv)."""
     catalog.load_catalog.cache_clear()
     yield
     catalog.load_catalog.cache_clear()

@@ -24,6 +24,8 @@ EXPECTED = {
     "ingest_ipeadata": ("B3", "ipea_api"),
     "ingest_ibge": ("B3", "ibge_api"),
     "ingest_cftc": ("NYSE", "cftc_api"),
+    "ingest_anbima": ("B3", "anbima_api"),
+    "ingest_tesouro": ("B3", "tesouro_api"),
 }
 
 

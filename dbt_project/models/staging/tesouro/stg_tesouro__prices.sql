@@ -1,0 +1,36 @@
+with
+
+source as (
+
+    select * from {{ source('tesouro', 'prices') }}
+
+),
+
+renamed as (
+
+    select
+        bond_name,
+        maturity_date,
+        base_date,
+        buy_pu > 0 as is_offered_for_purchase,
+        -- 0,00 in the buy columns means "not offered that day": no price, not a zero price.
+        cast(case when buy_pu > 0 then buy_rate end as double precision) as buy_rate_pct,
+        cast(sell_rate as double precision) as sell_rate_pct,
+        cast(nullif(buy_pu, 0) as double precision) as buy_pu_brl,
+        cast(sell_pu as double precision) as sell_pu_brl,
+        cast(base_pu as double precision) as base_pu_brl,
+        known_at,
+        loaded_at,
+        payload_sha256
+
+    from source
+
+),
+
+final as (
+
+    select * from renamed
+
+)
+
+select * from final
