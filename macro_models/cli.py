@@ -167,10 +167,12 @@ def _ingest_csv(folder: Path) -> None:
 
     if not folder.is_dir():
         raise _fail(f"--from-csv {folder}: not a folder")
+    from macro_models.connectors.registry import LONG_CSV_LOADERS
+
     files = sorted(folder.glob("*__*.csv"))
     known = load_catalog()
-    loadable = [f for f in files if f.stem in known]
-    skipped = [f.name for f in files if f.stem not in known]
+    loadable = [f for f in files if f.stem in known or f.stem in LONG_CSV_LOADERS]
+    skipped = [f.name for f in files if f not in loadable]
     if not loadable:
         raise _fail(f"--from-csv {folder}: no <source>__<code>.csv file of a catalogued series")
     engine, failures, total = _engine(), [], 0
@@ -178,7 +180,8 @@ def _ingest_csv(folder: Path) -> None:
         task = progress.add_task("loading CSV files", total=len(loadable))
         for f in loadable:
             try:
-                r = ingest_csv_file(engine, f)
+                loader = LONG_CSV_LOADERS.get(f.stem, ingest_csv_file)
+                r = loader(engine, f)
                 total += r.rows_added
                 out.print(f"{f.name}: {r.rows_seen} rows, {r.rows_added} new", highlight=False)
             except ConnectorError as exc:
@@ -186,7 +189,8 @@ def _ingest_csv(folder: Path) -> None:
             progress.advance(task)
     if skipped:
         out.print(
-            f"skipped {len(skipped)} files of series not in the catalog: {', '.join(skipped)}"
+            f"skipped {len(skipped)} files: not a catalogued series nor a known long-format "
+            f"file: {', '.join(skipped)}"
         )
     if failures:
         raise _fail(f"{len(failures)} file(s) rejected, nothing written from them: {failures[0]}")

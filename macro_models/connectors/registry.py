@@ -108,6 +108,12 @@ CSV_RECORDS = {
     "b3_index": b3_index.csv_record,
 }
 
+# Long-format files (one row per instrument and date) that a source loads as a whole, by stem.
+LONG_CSV_LOADERS = {
+    "anbima__tpf_indicative_rates": anbima.load_anbima_csv,
+    "b3__di1_settlement": b3_di1.load_di1_csv,
+}
+
 
 def get_fetcher(source: str) -> type[Fetcher]:
     if source not in FETCHERS:
