@@ -13,7 +13,6 @@ change adds nothing. Settlements (the day's official prices) come from ``b3_di1`
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -26,6 +25,7 @@ from macro_models.connectors.b3_di1 import ITEM, SAO_PAULO
 from macro_models.connectors.base import RawPayload
 from macro_models.connectors.errors import PayloadError
 from macro_models.connectors.http import get_with_retries
+from macro_models.connectors.payloads import json_body
 from macro_models.instruments import di1
 
 SOURCE = "b3"
@@ -153,15 +153,7 @@ class B3Di1QuotesFetcher:
 
 
 def _parse_object(body: bytes, fail: Any) -> dict[str, Any]:
-    text = body.decode("utf-8", errors="replace").strip()
-    if not text:
-        raise fail("empty body")
-    if text.startswith("<"):
-        raise fail(f"an HTML page instead of JSON: {text[:80]!r}")
-    try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise fail(f"invalid or truncated JSON ({exc.msg} at char {exc.pos})") from None
+    doc = json_body(body, fail)
     if not isinstance(doc, dict):
         raise fail(f"expected a JSON object, got {type(doc).__name__}")
     status = (doc.get("BizSts") or {}).get("cd", "OK")

@@ -52,6 +52,7 @@ from macro_models.calendars import add_business_days
 from macro_models.connectors.base import RawPayload
 from macro_models.connectors.errors import PayloadError
 from macro_models.connectors.http import get_with_retries
+from macro_models.connectors.payloads import odata_rows
 
 SOURCE = "bcb_focus"
 SERVICE_PATH = "/olinda/servico/Expectativas/versao/v1/odata/"
@@ -324,7 +325,7 @@ class BcbFocusFetcher:
         ds = dataset_of(payload.item)
         if ds is None:
             raise fail(f"{payload.item!r} is not a Focus dataset or series")
-        rows = _odata_rows(payload.body, fail)
+        rows = odata_rows(payload.body, fail)
         window = _request_window(payload.request)
         records, seen = [], set()
         for i, row in enumerate(rows):
@@ -349,27 +350,6 @@ def _row_count(body: bytes) -> int | None:
     except (ValueError, AttributeError):
         return None
     return len(rows) if isinstance(rows, list) else None
-
-
-def _odata_rows(body: bytes, fail: Any) -> list[Any]:
-    """The ``value`` list of an Olinda OData JSON document, numbers parsed as Decimal."""
-    text = body.decode("utf-8", errors="replace").strip()
-    if not text:
-        raise fail("empty body")
-    if text.startswith("<"):
-        raise fail(f"an HTML page instead of JSON: {text[:80]!r}")
-    try:
-        doc = json.loads(text, parse_float=Decimal, parse_constant=Decimal)
-    except json.JSONDecodeError as exc:
-        raise fail(f"invalid or truncated JSON ({exc.msg} at char {exc.pos})") from None
-    if not isinstance(doc, dict):
-        raise fail(f"expected a JSON object, got {type(doc).__name__}")
-    if "error" in doc:
-        raise fail(f"an OData error object instead of data: {str(doc['error'])[:160]}")
-    rows = doc.get("value")
-    if not isinstance(rows, list):
-        raise fail(f"no 'value' list in the response (keys {sorted(doc)})")
-    return rows
 
 
 def _record(

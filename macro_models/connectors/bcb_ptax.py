@@ -30,6 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from macro_models.connectors.base import RawPayload
 from macro_models.connectors.errors import PayloadError
 from macro_models.connectors.http import get_with_retries
+from macro_models.connectors.payloads import odata_rows
 
 SOURCE = "bcb_ptax"
 SERVICE_PATH = "/olinda/servico/PTAX/versao/v1/odata/"
@@ -207,7 +208,7 @@ class BcbPtaxFetcher:
 
         if payload.item not in CURRENCIES:
             raise fail(f"{payload.item!r} is not a PTAX currency")
-        rows = _odata_rows(payload.body, fail)
+        rows = odata_rows(payload.body, fail)
         window = _request_window(payload.request)
         parsed = [_parse_row(i, row, window, fail) for i, row in enumerate(rows)]
         return _number_bulletins(payload.item, parsed, fail)
@@ -224,27 +225,6 @@ def _row_count(body: bytes) -> int | None:
     except (ValueError, AttributeError):
         return None
     return len(rows) if isinstance(rows, list) else None
-
-
-def _odata_rows(body: bytes, fail: Any) -> list[Any]:
-    """The ``value`` list of an Olinda OData JSON document, numbers parsed as Decimal."""
-    text = body.decode("utf-8", errors="replace").strip()
-    if not text:
-        raise fail("empty body")
-    if text.startswith("<"):
-        raise fail(f"an HTML page instead of JSON: {text[:80]!r}")
-    try:
-        doc = json.loads(text, parse_float=Decimal, parse_constant=Decimal)
-    except json.JSONDecodeError as exc:
-        raise fail(f"invalid or truncated JSON ({exc.msg} at char {exc.pos})") from None
-    if not isinstance(doc, dict):
-        raise fail(f"expected a JSON object, got {type(doc).__name__}")
-    if "error" in doc:
-        raise fail(f"an OData error object instead of data: {str(doc['error'])[:160]}")
-    rows = doc.get("value")
-    if not isinstance(rows, list):
-        raise fail(f"no 'value' list in the response (keys {sorted(doc)})")
-    return rows
 
 
 def _parse_row(

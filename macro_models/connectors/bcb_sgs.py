@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from macro_models.connectors.base import RawPayload
 from macro_models.connectors.errors import PayloadError
 from macro_models.connectors.http import get_with_retries
+from macro_models.connectors.payloads import json_body
 
 SOURCE = "bcb_sgs"
 _SGS_PATH = re.compile(r"/dados/serie/bcdata\.sgs\.(\d+)/dados$")
@@ -124,15 +125,7 @@ class BcbSgsFetcher:
 
 
 def _parse_json_list(body: bytes, fail: Any) -> list[Any]:
-    text = body.decode("utf-8", errors="replace").strip()
-    if not text:
-        raise fail("empty body")
-    if text.startswith("<"):
-        raise fail(f"an HTML page instead of JSON: {text[:80]!r}")
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise fail(f"invalid or truncated JSON ({exc.msg} at char {exc.pos})") from None
+    data = json_body(body, fail)
     if isinstance(data, dict):
         raise fail(f"an error object instead of a list: {str(data)[:120]}")
     if not isinstance(data, list):

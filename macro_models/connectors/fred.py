@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from macro_models.connectors.base import RawPayload
 from macro_models.connectors.errors import PayloadError
 from macro_models.connectors.http import get_with_retries
+from macro_models.connectors.payloads import json_body
 
 SOURCE = "fred"
 PAGE_LIMIT = 100_000
@@ -153,15 +154,7 @@ def _count(body: bytes) -> int | None:
 
 
 def _parse_object(body: bytes, fail: Any) -> dict[str, Any]:
-    text = body.decode("utf-8", errors="replace").strip()
-    if not text:
-        raise fail("empty body")
-    if text.startswith("<"):
-        raise fail(f"an HTML page instead of JSON: {text[:80]!r}")
-    try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise fail(f"invalid or truncated JSON ({exc.msg} at char {exc.pos})") from None
+    doc = json_body(body, fail)
     if not isinstance(doc, dict):
         raise fail(f"expected a JSON object, got {type(doc).__name__}")
     if "error_message" in doc:

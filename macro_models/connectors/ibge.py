@@ -32,6 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from macro_models.connectors.base import RawPayload
 from macro_models.connectors.errors import PayloadError
 from macro_models.connectors.http import get_with_retries
+from macro_models.connectors.payloads import json_body
 
 SOURCE = "ibge"
 FIRST_DAY = date(1979, 1, 1)
@@ -172,18 +173,8 @@ class IbgeSidraFetcher:
 
 
 def _parse_json_list(body: bytes, fail: Any) -> list[Any]:
-    text = body.decode("utf-8", errors="replace").strip()
-    if not text:
-        raise fail("empty body")
-    if text.startswith("<"):
-        raise fail(f"an HTML page instead of JSON: {text[:80]!r}")
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        # SIDRA answers bad requests with a plain-text message ("Parâmetro ... inválido").
-        raise fail(
-            f"invalid or truncated JSON ({exc.msg} at char {exc.pos}): {text[:80]!r}"
-        ) from None
+    # SIDRA answers bad requests with a plain-text message ("Parâmetro ... inválido").
+    data = json_body(body, fail, show_text=True)
     if not isinstance(data, list):
         raise fail(f"expected a JSON list, got {type(data).__name__}")
     if not data:

@@ -29,6 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from macro_models.connectors.base import RawPayload
 from macro_models.connectors.errors import PayloadError
 from macro_models.connectors.http import get_with_retries
+from macro_models.connectors.payloads import odata_rows
 
 SOURCE = "ipeadata"
 ODATA_PATH = "/api/odata4/"
@@ -123,7 +124,7 @@ class IpeadataFetcher:
         def fail(reason: str) -> PayloadError:
             return PayloadError(SOURCE, payload.item, payload.describe_request(), reason)
 
-        rows = _odata_rows(payload.body, fail)
+        rows = odata_rows(payload.body, fail)
         window = _request_window(payload.request)
         records, seen = [], set()
         for i, row in enumerate(rows):
@@ -145,26 +146,6 @@ def _next_link(body: bytes) -> str | None:
     except (ValueError, AttributeError):
         return None
     return link if isinstance(link, str) and link else None
-
-
-def _odata_rows(body: bytes, fail: Any) -> list[Any]:
-    text = body.decode("utf-8", errors="replace").strip()
-    if not text:
-        raise fail("empty body")
-    if text.startswith("<"):
-        raise fail(f"an HTML page instead of JSON: {text[:80]!r}")
-    try:
-        doc = json.loads(text, parse_float=Decimal, parse_constant=Decimal)
-    except json.JSONDecodeError as exc:
-        raise fail(f"invalid or truncated JSON ({exc.msg} at char {exc.pos})") from None
-    if not isinstance(doc, dict):
-        raise fail(f"expected a JSON object, got {type(doc).__name__}")
-    if "error" in doc:
-        raise fail(f"an OData error object instead of data: {str(doc['error'])[:160]}")
-    rows = doc.get("value")
-    if not isinstance(rows, list):
-        raise fail(f"no 'value' list in the response (keys {sorted(doc)})")
-    return rows
 
 
 def _record(
