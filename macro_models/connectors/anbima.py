@@ -38,6 +38,7 @@ from macro_models.calendars import business_days as b3_sessions
 from macro_models.connectors.base import RawPayload
 from macro_models.connectors.errors import PayloadError
 from macro_models.connectors.http import get_with_retries
+from macro_models.connectors.payloads import br_decimal
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -77,8 +78,6 @@ FIRST_REFERENCE_DATE = date(2000, 1, 3)  # a sanity floor, not the first file AN
 KNOWN_AT_LOCAL = time(18, 30)
 SAO_PAULO = ZoneInfo("America/Sao_Paulo")
 _FILE_NAME = re.compile(r"ms(\d{6})\.txt$")
-_BR_NUMBER = re.compile(r"-?(?:\d{1,3}(?:\.\d{3})+,\d+|\d+(?:,\d+)?)")
-_DOT_NUMBER = re.compile(r"-?\d+\.\d+")
 _YMD = re.compile(r"\d{8}")
 
 
@@ -295,7 +294,7 @@ def _row(line: str, line_no: int, fail: Any) -> AnbimaTpfRate:
     if mat < ref_date:
         raise fail(f"{what} matured before the reference date {ref_date}")
     indicative = _rate(rate, f"{what} Tx. Indicativas", fail, missing_ok=False)
-    pu_value = _br_number(pu, f"{what} PU", fail)
+    pu_value = br_decimal(pu, f"{what} PU", fail)
     if pu_value <= 0:
         raise fail(f"{what} PU {pu!r} is not positive")
     return AnbimaTpfRate(
@@ -323,24 +322,10 @@ def _ymd(raw: str, what: str, fail: Any) -> date:
 def _rate(raw: str, what: str, fail: Any, *, missing_ok: bool) -> Decimal | None:
     if raw == "--" and missing_ok:  # ANBIMA's own mark for a bid or ask it did not collect
         return None
-    value = _br_number(raw, what, fail)
+    value = br_decimal(raw, what, fail)
     if not RATE_BOUNDS[0] <= value <= RATE_BOUNDS[1]:
         raise fail(f"{what} {raw!r} is outside {RATE_BOUNDS[0]}..{RATE_BOUNDS[1]} % p.a.")
     return value
-
-
-def _br_number(raw: str, what: str, fail: Any) -> Decimal:
-    """'906,784561' -> Decimal('906.784561'); refuses '--', '-', '' and dot decimals."""
-    if raw in ("", "-", "--", "\u2014"):
-        raise fail(f"{what} is missing ({raw!r})")
-    if not _BR_NUMBER.fullmatch(raw):
-        if _DOT_NUMBER.fullmatch(raw):
-            raise fail(f"{what} {raw!r} uses a '.' decimal separator; the file uses '906,784561'")
-        raise fail(f"{what} {raw!r} is not a number in the format '906,784561'")
-    try:
-        return Decimal(raw.replace(".", "").replace(",", "."))
-    except InvalidOperation:
-        raise fail(f"{what} {raw!r} is not a number") from None
 
 
 def replay(directory: Path, request: httpx.Request) -> httpx.Response | None:

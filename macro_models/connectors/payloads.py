@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from decimal import Decimal
+import re
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 
@@ -38,3 +39,24 @@ def odata_rows(body: bytes, fail: Any) -> list[Any]:
     if not isinstance(rows, list):
         raise fail(f"no 'value' list in the response (keys {sorted(doc)})")
     return rows
+
+
+_BR_NUMBER = re.compile(r"-?(?:\d{1,3}(?:\.\d{3})+,\d+|\d+(?:,\d+)?)")
+_DOT_NUMBER = re.compile(r"-?\d+\.\d+")
+
+
+def br_decimal(raw: str, what: str, fail: Any, example: str = "906,784561") -> Decimal:
+    """A Brazilian-format number ('1.234,56') as Decimal; refuses '--', '-', '' and dot decimals.
+
+    ``example`` shows the file's own format in the error message.
+    """
+    if raw in ("", "-", "--", "\u2014"):
+        raise fail(f"{what} is missing ({raw!r})")
+    if not _BR_NUMBER.fullmatch(raw):
+        if _DOT_NUMBER.fullmatch(raw):
+            raise fail(f"{what} {raw!r} uses a '.' decimal separator; the file uses '{example}'")
+        raise fail(f"{what} {raw!r} is not a number in the format '{example}'")
+    try:
+        return Decimal(raw.replace(".", "").replace(",", "."))
+    except InvalidOperation:
+        raise fail(f"{what} {raw!r} is not a number") from None

@@ -26,7 +26,7 @@ import csv
 import io
 import re
 from datetime import UTC, date, datetime, time, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
@@ -37,6 +37,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from macro_models.connectors.base import RawPayload
 from macro_models.connectors.errors import PayloadError
 from macro_models.connectors.http import get_with_retries
+from macro_models.connectors.payloads import br_decimal
 
 SOURCE = "tesouro"
 ITEM = "all"
@@ -59,8 +60,6 @@ KNOWN_AT_LOCAL = time(9, 30)
 SAO_PAULO = ZoneInfo("America/Sao_Paulo")
 # % p.a.: a value outside is a shifted column or a unit error, not a retail rate.
 RATE_BOUNDS = (Decimal(-5), Decimal(50))
-_BR_NUMBER = re.compile(r"-?(?:\d{1,3}(?:\.\d{3})+,\d+|\d+(?:,\d+)?)")
-_DOT_NUMBER = re.compile(r"-?\d+\.\d+")
 _DMY = re.compile(r"\d{2}/\d{2}/\d{4}")
 
 
@@ -208,7 +207,10 @@ def _price_row(
     what = f"{name} {mat} on {base}"
     if mat < base:
         raise fail(f"{what}: matured before its base date")
-    values = [_br_number(v, f"{what} {h}", fail) for v, h in zip(numbers, HEADER[3:], strict=True)]
+    values = [
+        br_decimal(v, f"{what} {h}", fail, example="4217,31")
+        for v, h in zip(numbers, HEADER[3:], strict=True)
+    ]
     for rate, h in zip(values[:2], HEADER[3:5], strict=True):
         if not RATE_BOUNDS[0] <= rate <= RATE_BOUNDS[1]:
             raise fail(f"{what} {h} {rate} is outside {RATE_BOUNDS[0]}..{RATE_BOUNDS[1]}")
@@ -273,20 +275,6 @@ def _dmy(raw: str, what: str, cache: dict[str, date], fail: Any) -> date:
         raise fail(f"{what} {raw!r} is not a date") from None
     cache[raw] = day
     return day
-
-
-def _br_number(raw: str, what: str, fail: Any) -> Decimal:
-    """'4217,31' -> Decimal('4217.31'); refuses '-', '' and dot decimals."""
-    if raw in ("", "-", "--", "\u2014"):
-        raise fail(f"{what} is missing ({raw!r})")
-    if not _BR_NUMBER.fullmatch(raw):
-        if _DOT_NUMBER.fullmatch(raw):
-            raise fail(f"{what} {raw!r} uses a '.' decimal separator; the file uses '4217,31'")
-        raise fail(f"{what} {raw!r} is not a number in the format '4217,31'")
-    try:
-        return Decimal(raw.replace(".", "").replace(",", "."))
-    except InvalidOperation:
-        raise fail(f"{what} {raw!r} is not a number") from None
 
 
 def replay(directory: Path, request: httpx.Request) -> httpx.Response | None:

@@ -91,7 +91,7 @@ def _rows(engine) -> list:
 
 
 def test_transform_reads_tenors_by_name() -> None:
-    recs = TreasuryFetcher.transform_data(_payload(_fixture("treasury__2024_jan.csv")))
+    recs = TreasuryFetcher.transform_data(_payload(_fixture("par_yields_2024_jan.csv")))
     assert len(recs) == 5 * 13
     by_key = {(r.curve_date, r.tenor): r for r in recs}
     ten = by_key[(date(2024, 1, 2), "10 Yr")]
@@ -101,14 +101,14 @@ def test_transform_reads_tenors_by_name() -> None:
 
 
 def test_blank_cells_before_a_tenor_existed_are_skipped() -> None:
-    recs = TreasuryFetcher.transform_data(_payload(_fixture("treasury__2018_oct.csv"), 2018))
+    recs = TreasuryFetcher.transform_data(_payload(_fixture("par_yields_2018_oct.csv"), 2018))
     two_month = sorted(r.curve_date for r in recs if r.tenor == "2 Mo")
     assert two_month == [date(2018, 10, 16), date(2018, 10, 17)]
     assert len(recs) == 4 * 12 - 2
 
 
 def test_old_years_have_fewer_columns() -> None:
-    recs = TreasuryFetcher.transform_data(_payload(_fixture("treasury__2014_jan.csv"), 2014))
+    recs = TreasuryFetcher.transform_data(_payload(_fixture("par_yields_2014_jan.csv"), 2014))
     assert len(recs) == 2 * 11
     assert {r.tenor for r in recs}.isdisjoint({"2 Mo", "4 Mo", "1.5 Month"})
 
@@ -148,7 +148,7 @@ def test_known_at_is_18h_new_york_and_matches_the_catalog(pending_catalog) -> No
 
 # --- malformed payloads ---------------------------------------------------------------------
 
-HEADER_2024 = _fixture("treasury__2024_jan.csv").decode().splitlines()[0]
+HEADER_2024 = _fixture("par_yields_2024_jan.csv").decode().splitlines()[0]
 GOOD_ROW = "01/02/2024,5.55,5.54,5.46,5.41,5.24,4.80,4.33,4.09,3.93,3.95,3.95,4.25,4.08"
 
 
@@ -166,7 +166,7 @@ MALFORMED = [
     pytest.param(_fixture("error_page.html"), "an HTML page instead of CSV", id="html-page"),
     pytest.param(b'{"error": "not found"}', "JSON instead of CSV", id="json-body"),
     pytest.param(
-        _fixture("treasury__2024_jan.csv")[:-30], "line 6 has 9 fields", id="truncated-row"
+        _fixture("par_yields_2024_jan.csv")[:-30], "line 6 has 9 fields", id="truncated-row"
     ),
     pytest.param(
         _csv(GOOD_ROW, '01/03/2024,"5.5'), "unreadable or truncated CSV", id="truncated-quote"
@@ -252,7 +252,7 @@ def _with(body: bytes, old: str, new: str) -> bytes:
 
 
 def test_idempotent_and_a_correction_adds_one_vintage(db) -> None:
-    body = _fixture("treasury__2024_jan.csv")
+    body = _fixture("par_yields_2024_jan.csv")
     assert load_payload(db, TreasuryFetcher, _payload(body)).rows_added == 65
     again = _payload(body, fetched=FETCHED + timedelta(days=1))
     assert load_payload(db, TreasuryFetcher, again).rows_added == 0
@@ -273,7 +273,7 @@ def test_idempotent_and_a_correction_adds_one_vintage(db) -> None:
 
 def test_a_curve_fetched_before_18h_is_known_at_the_fetch(db) -> None:
     early = datetime(2024, 1, 8, 21, 30, tzinfo=UTC)  # 16:30 New York, the curve already out
-    load_payload(db, TreasuryFetcher, _payload(_fixture("treasury__2024_jan.csv"), fetched=early))
+    load_payload(db, TreasuryFetcher, _payload(_fixture("par_yields_2024_jan.csv"), fetched=early))
     known = {r.curve_date: r.known_at for r in _rows(db)}
     assert known[date(2024, 1, 8)] == early
     assert known[date(2024, 1, 5)] == datetime(2024, 1, 5, 23, 0, tzinfo=UTC)
@@ -312,7 +312,7 @@ def test_extract_one_request_per_year_over_real_http(db, sgs_server) -> None:
     sgs_server.route(f"{CURVE_PATH}/2023/all", Reply(body=dec, content_type="text/csv"))
     sgs_server.route(
         f"{CURVE_PATH}/2024/all",
-        Reply(body=_fixture("treasury__2024_jan.csv"), content_type="text/csv"),
+        Reply(body=_fixture("par_yields_2024_jan.csv"), content_type="text/csv"),
     )
     query = TreasuryFetcher.transform_query(
         {"code": "10Y", "start": date(2023, 12, 28), "end": date(2024, 1, 8)}
