@@ -53,6 +53,7 @@ bench: setup
 lint: setup
 	$(BIN)/ruff check macro_models api dags plugins tests benchmarks
 	$(BIN)/ruff format --check macro_models api dags plugins tests benchmarks
+	$(BIN)/mypy macro_models api
 
 clean:
 	-$(BIN)/macro db stop

@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from rich.console import Console
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 
 from macro_models.config import get_settings
@@ -28,7 +28,7 @@ class _Demo:
         self.logs = self.settings.home_dir / "logs"
         self.logs.mkdir(parents=True, exist_ok=True)
         self.sample_dir = self.settings.home_dir / "sample"
-        self.engine = None
+        self.engine: Engine | None = None
 
     def database(self) -> str:
         from macro_models.db.engine import database_url, get_engine, libpq_url
@@ -49,6 +49,7 @@ class _Demo:
         seen = added = 0
         with make_client(self.settings, self.sample_dir) as client:
             starts = sample_starts(sample.DEFAULT_START, DEMO_DATE)
+            assert self.engine is not None, "the database step runs first"
             results = ingest_all(self.engine, sample.DEFAULT_START, DEMO_DATE, client, None, starts)
         for r in results:
             seen, added = seen + r.rows_seen, added + r.rows_added

@@ -14,7 +14,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from macro_models.agents.report import AgentReport, AgentSignal
+from macro_models.agents.report import AgentReport, AgentSignal, Direction
 from macro_models.catalog.inflation_targets import InflationTarget
 
 SELIC = "bcb_sgs__432"
@@ -88,6 +88,7 @@ class TaylorRuleAgent:
         last_ipca_month = ipca_monthly.dropna().index.max().date()
         rule = self.rule_rate(infl, target.target_pct)
         gap = selic_now - rule
+        direction: Direction
         if abs(gap) < self.neutral_band:
             direction, stance = 0, "in line with"
         elif gap > 0:

@@ -6,6 +6,7 @@ import csv
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 INSTRUMENTS_PATH = Path(__file__).with_name("instrument_catalog.csv")
 
@@ -31,13 +32,10 @@ class InstrumentSpec:
 @lru_cache(maxsize=1)
 def load_instruments() -> dict[str, InstrumentSpec]:
     with INSTRUMENTS_PATH.open(newline="") as fh:
-        return {
-            r["instrument_id"]: InstrumentSpec(
-                **{
-                    **r,
-                    "contract_multiplier": float(r["contract_multiplier"]),
-                    "tick_size": float(r["tick_size"]),
-                }
-            )
-            for r in csv.DictReader(fh)
-        }
+        out = {}
+        for r in csv.DictReader(fh):
+            fields: dict[str, Any] = dict(r)
+            fields["contract_multiplier"] = float(r["contract_multiplier"])
+            fields["tick_size"] = float(r["tick_size"])
+            out[r["instrument_id"]] = InstrumentSpec(**fields)
+        return out

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 CATALOG_PATH = Path(__file__).with_name("series_catalog.csv")
@@ -57,16 +58,13 @@ class SeriesSpec:
 def load_catalog() -> dict[str, SeriesSpec]:
     with CATALOG_PATH.open(newline="") as fh:
         rows = list(csv.DictReader(fh))
-    return {
-        r["series_id"]: SeriesSpec(
-            **{
-                **r,
-                "release_lag_bd": int(r["release_lag_bd"]),
-                "staleness_limit_days": int(r["staleness_limit_days"]),
-            }
-        )
-        for r in rows
-    }
+    out = {}
+    for r in rows:
+        fields: dict[str, Any] = dict(r)
+        fields["release_lag_bd"] = int(r["release_lag_bd"])
+        fields["staleness_limit_days"] = int(r["staleness_limit_days"])
+        out[r["series_id"]] = SeriesSpec(**fields)
+    return out
 
 
 def get_series(series_id: str) -> SeriesSpec:

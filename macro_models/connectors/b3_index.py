@@ -263,7 +263,7 @@ def _request_year(payload: RawPayload, code: str, fail: Any) -> int:
             raise fail(f"the request token asks for index {doc.get('index')!r}, not {code}")
         year = year if year is not None else doc.get("year")
     try:
-        return int(year)
+        return int(str(year))
     except (TypeError, ValueError):
         raise fail("the request names no year (the payload cannot be dated)") from None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, ClassVar, Protocol
@@ -38,13 +39,13 @@ class Fetcher(Protocol):
     value_columns: ClassVar[tuple[str, ...]]
 
     @staticmethod
-    def transform_query(params: dict[str, Any]) -> BaseModel: ...
+    def transform_query(params: dict[str, Any]) -> Any: ...
 
     @staticmethod
     def extract_data(query: Any, client: httpx.Client, base_url: str) -> list[RawPayload]: ...
 
     @staticmethod
-    def transform_data(payload: RawPayload) -> list[BaseModel]: ...
+    def transform_data(payload: RawPayload) -> Sequence[BaseModel]: ...
 
 
 # Optional Fetcher attributes, read by the loader with getattr:

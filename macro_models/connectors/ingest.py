@@ -76,7 +76,8 @@ def ingest_source(
     fetcher = get_fetcher(source)
     catalogued = [s.code for s in series_for_source(source)]
     # Sources that are not catalogued series (DI1 contracts) name their own items.
-    codes = list(codes or catalogued or getattr(fetcher, "items", ()))
+    items: tuple[str, ...] = getattr(fetcher, "items", ())
+    codes = list(codes or catalogued or items)
     if getattr(fetcher, "one_request_for_all_codes", False):
         codes = ["curve"]  # one response holds every series of the source (a whole curve)
     results = []
@@ -107,7 +108,7 @@ def ingest_all(
 
     results = []
     for source, fetcher in FETCHERS.items():
-        if series_for_source(source) or getattr(fetcher, "items", ()):
+        if series_for_source(source) or hasattr(fetcher, "items"):
             first = max(start, (start_by_source or {}).get(source, start))
             results += ingest_source(engine, source, None, first, end, client, settings)
     return results

@@ -6,6 +6,13 @@ line in each dict below; nothing registers itself on import.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import httpx
+
 from macro_models.connectors import (
     anbima,
     b3_di1,
@@ -37,6 +44,9 @@ from macro_models.connectors import (
 )
 from macro_models.connectors.base import Fetcher
 
+Replayer = Callable[[Path, httpx.Request], "httpx.Response | None"]
+Sampler = Callable[[date, date, int], dict[str, Any]]
+
 FETCHERS: dict[str, type[Fetcher]] = {
     f.key: f
     for f in (
@@ -56,7 +66,7 @@ FETCHERS: dict[str, type[Fetcher]] = {
     )
 }
 # Answer a request from recorded payloads in a folder, or None when it is another source's.
-REPLAYERS = {
+REPLAYERS: dict[str, Replayer] = {
     "bcb_sgs": bcb_sgs.replay,
     "bcb_ptax": bcb_ptax.replay,
     "bcb_focus": bcb_focus.replay,
@@ -75,7 +85,7 @@ REPLAYERS = {
 }
 # (start, end, seed) -> {file name: JSON document, or text for non-JSON sources} in the
 # source's own payload format.
-SAMPLERS = {
+SAMPLERS: dict[str, Sampler] = {
     "bcb_sgs": sample.sgs_files,
     "bcb_ptax": sample_bcb_ptax.bcb_ptax_files,
     "bcb_focus": sample_bcb_focus.bcb_focus_files,
@@ -91,13 +101,13 @@ SAMPLERS = {
     "tesouro": sample_tesouro.tesouro_files,
 }
 # Sources whose sample covers only the end of the sample window: (start, end) -> first day.
-SAMPLE_FIRST_DAY = {
+SAMPLE_FIRST_DAY: dict[str, Callable[[date, date], date]] = {
     "b3": sample_b3.first_sample_day,
     "anbima": sample_anbima.first_sample_day,
     "tesouro": sample_tesouro.first_sample_day,
 }
 # (code, date, value) -> the source's record, for tidy <source>__<code>.csv files.
-CSV_RECORDS = {
+CSV_RECORDS: dict[str, Callable[..., Any]] = {
     "bcb_sgs": bcb_sgs.csv_record,
     "bcb_ptax": bcb_ptax.csv_record,
     "bcb_focus": bcb_focus.csv_record,
@@ -109,7 +119,7 @@ CSV_RECORDS = {
 }
 
 # Long-format files (one row per instrument and date) that a source loads as a whole, by stem.
-LONG_CSV_LOADERS = {
+LONG_CSV_LOADERS: dict[str, Callable[..., Any]] = {
     "anbima__tpf_indicative_rates": anbima.load_anbima_csv,
     "b3__di1_settlement": b3_di1.load_di1_csv,
 }
