@@ -7,7 +7,6 @@ realistic but hand-written (the format matters more than the exact numbers).
 
 from __future__ import annotations
 
-import csv
 import gzip
 import json
 import re
@@ -20,7 +19,8 @@ import httpx
 import pytest
 from sqlalchemy import Engine, text
 
-from macro_models.catalog.series import CATALOG_PATH, SeriesSpec
+from macro_models.catalog import load_catalog
+from macro_models.catalog.series import SeriesSpec
 from macro_models.connectors.base import RawPayload
 from macro_models.connectors.bcb_ptax import (
     CLOSING,
@@ -320,35 +320,11 @@ def test_sample_is_deterministic_modest_and_coherent() -> None:
     assert 2.0 < usd[0] < 2.8 and 5.0 < usd[-1] < 7.0
 
 
-def _catalog_rows(source: str) -> dict[str, SeriesSpec]:
-    """This source's catalog rows while they wait in pending_<source>.csv (none once merged)."""
-    path = CATALOG_PATH.with_name(f"pending_{source}.csv")
-    if not path.exists():
-        return {}
-    with path.open(newline="") as fh:
-        return {
-            r["series_id"]: SeriesSpec(
-                **{
-                    **r,
-                    "release_lag_bd": int(r["release_lag_bd"]),
-                    "staleness_limit_days": int(r["staleness_limit_days"]),
-                }
-            )  # fmt: skip
-            for r in csv.DictReader(fh)
-        }
-
-
 @pytest.fixture
-def registered(monkeypatch) -> dict[str, SeriesSpec]:
-    """The registry entries and catalog rows the parent session merges, patched in for a test."""
-    from macro_models.catalog import get_series
-    from macro_models.connectors import load as load_module
-    from macro_models.connectors import registry
-
-    monkeypatch.setitem(registry.FETCHERS, "bcb_ptax", BcbPtaxFetcher)
-    monkeypatch.setitem(registry.CSV_RECORDS, "bcb_ptax", csv_record)
-    specs = _catalog_rows("bcb_ptax")
-    monkeypatch.setattr(load_module, "get_series", lambda sid: specs.get(sid) or get_series(sid))
+def registered() -> dict[str, SeriesSpec]:
+    """This source's catalogued series (merged into series_catalog.csv, also the dbt seed)."""
+    specs = {sid: s for sid, s in load_catalog().items() if s.source == "bcb_ptax"}
+    assert specs, "the catalog lists this source's series"
     return specs
 
 
