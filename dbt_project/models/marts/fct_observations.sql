@@ -1,3 +1,12 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key=['series_id', 'observation_date', 'known_at'],
+        on_schema_change='fail',
+    )
+}}
+
 with
 
 -- One staging model per source endpoint joins this list as the sources land.
@@ -150,6 +159,33 @@ observations as (
 
 ),
 
+{% if is_incremental() %}
+touched as (
+
+    -- A vintage loaded since the last build re-ranks every vintage of its observation, so the
+    -- whole observation is rebuilt (delete+insert on the key replaces the old rows).
+    select distinct series_id, observation_date
+    from observations
+    where loaded_at > (select max(loaded_at) from {{ this }})
+
+),
+
+scoped as (
+
+    select o.*
+    from observations as o
+    inner join touched as t
+        on t.series_id = o.series_id and t.observation_date = o.observation_date
+
+),
+{% else %}
+scoped as (
+
+    select * from observations
+
+),
+{% endif %}
+
 vintaged as (
 
     select
@@ -169,7 +205,7 @@ vintaged as (
             ) as integer
         ) as vintage_number
 
-    from observations
+    from scoped
 
 ),
 
