@@ -11,6 +11,20 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 CATALOG_PATH = Path(__file__).with_name("series_catalog.csv")
+# How a value in percent compounds or annualises (dbt: dim_series.rate_basis); `ratio` is a
+# share in percent (debt/GDP, unemployment) and `level` anything that is not a percentage.
+RATE_BASES = (
+    "annual_bus252",  # (1 + r)^(du/252): Selic, CDI, DI1, ANBIMA bonds
+    "daily_bus252",  # per business day: annual = (1 + d)^252 - 1
+    "annual_act360",  # simple, actual/360: fed funds
+    "annual_bond_equivalent",  # semiannual bond-equivalent: Treasury yields and their spreads
+    "monthly_change",
+    "quarterly_change",
+    "twelve_month_change",
+    "annual_change",
+    "ratio",
+    "level",
+)
 
 
 @dataclass(frozen=True)
@@ -28,6 +42,7 @@ class SeriesSpec:
     release_time: str
     staleness_limit_days: int
     description: str
+    rate_basis: str
 
     def known_at(self, observation_date: date) -> datetime:
         """When the market could first know the value for ``observation_date`` (UTC-aware).

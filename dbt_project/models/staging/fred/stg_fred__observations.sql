@@ -1,5 +1,11 @@
 with
 
+catalog as (
+
+    select series_id, unit, rate_basis from {{ ref('series_catalog') }}
+
+),
+
 source as (
 
     select * from {{ source('fred', 'observations') }}
@@ -23,9 +29,24 @@ renamed as (
 
 ),
 
+normalised as (
+
+    -- Values stay as published; value_normalised is in decimal (see macros/units.sql).
+    select
+        renamed.*,
+        catalog.unit,
+        {{ normalised_unit('catalog.unit') }} as normalised_unit,
+        catalog.rate_basis,
+        renamed.value * {{ unit_scale('catalog.unit') }} as value_normalised
+
+    from renamed
+    left join catalog on catalog.series_id = renamed.series_id
+
+),
+
 final as (
 
-    select * from renamed
+    select * from normalised
 
 )
 
