@@ -20,6 +20,16 @@ from macro_models.catalog.series import series_for_source
 # items: what one task fetches; None means every catalogued series of the source.
 SOURCES = {
     "bcb_sgs": (B3BusinessDayTimetable(), "bcb_api", "bcb_sgs__series", 45, None),
+    "bcb_ptax": (B3BusinessDayTimetable(), "bcb_api", "bcb_ptax__quotes", 5, None),
+    # One Olinda dataset holds several catalogued statistics (median, mean; this and next year).
+    # The survey week is published the next Monday, so two weeks of look-back.
+    "bcb_focus": (
+        B3BusinessDayTimetable(),
+        "bcb_api",
+        "bcb_focus__expectations",
+        14,
+        ["ipca_12m", "ipca_annual", "selic_annual", "pib_annual"],
+    ),
     "fred": (NyseBusinessDayTimetable(), "fred_api", "fred__observations", 45, None),
     # One response is the whole curve.
     "treasury": (NyseBusinessDayTimetable(), "treasury_api", "treasury__par_yields", 10, ["curve"]),

@@ -19,3 +19,25 @@ def table_asset(schema: str, table: str) -> Asset:
     return Asset(
         name=f"{schema}.{table}", uri=f"postgres://{host}:{port}/{database}/{schema}/{table}"
     )
+
+
+# Every bronze table an ingestion DAG writes (tests check this against the connector registry).
+BRONZE_TABLES = (
+    "bcb_sgs__series",
+    "bcb_ptax__quotes",
+    "bcb_focus__expectations",
+    "fred__observations",
+    "treasury__par_yields",
+    "yahoo__daily_bars",
+    "b3__di1_settlements",
+    "b3_index__closes",
+    "anbima__tpf_indicative_rates",
+    "ipeadata__values",
+    "ibge__sidra_values",
+    "tesouro__prices",
+    "cftc__tff_positions",
+)
+
+
+def bronze_assets() -> list[Asset]:
+    return [table_asset("bronze", t) for t in BRONZE_TABLES]

@@ -67,3 +67,17 @@ def test_airflow_dags_test_runs_macro_daily(gold_url, gold_engine, tmp_path) -> 
             {"d": run_date},
         ).scalar()
     assert report is not None and report["headline"]
+
+
+def test_macro_transform_runs_dbt_on_bronze_assets(dagbag) -> None:
+    from macro_assets import BRONZE_TABLES
+
+    dag = dagbag.dags["macro_transform"]
+    scheduled = {a.name for a in dag.timetable.asset_condition.objects}
+    assert scheduled == {f"bronze.{t}" for t in BRONZE_TABLES}
+    dbt_tasks = {t for t in dag.task_ids if t.startswith("dbt.")}
+    assert any("fct_business_day_panel" in t for t in dbt_tasks)
+    assert any("fct_observations" in t for t in dbt_tasks)
+    unit = dag.get_task("dbt_unit_tests")
+    assert unit.upstream_task_ids and unit.upstream_task_ids <= dbt_tasks
+    assert dag.max_active_runs == 1

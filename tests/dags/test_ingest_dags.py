@@ -16,6 +16,8 @@ from tests.conftest import fresh_database
 
 EXPECTED = {
     "ingest_bcb_sgs": ("B3", "bcb_api"),
+    "ingest_bcb_ptax": ("B3", "bcb_api"),
+    "ingest_bcb_focus": ("B3", "bcb_api"),
     "ingest_fred": ("NYSE", "fred_api"),
     "ingest_treasury": ("NYSE", "treasury_api"),
     "ingest_yahoo": ("NYSE", "yahoo_api"),
@@ -43,6 +45,32 @@ def test_ingest_dag_is_on_its_market_calendar_with_a_pool_retries_and_alerts(dag
         callbacks = callbacks if isinstance(callbacks, list) else [callbacks]
         assert any(isinstance(cb, SlackFailureNotifier) for cb in callbacks)
     assert [a.name for a in fetch.outlets][0].startswith("bronze.")
+
+
+def test_every_source_with_a_connector_has_an_ingest_dag_writing_its_bronze_table(dagbag):
+    from macro_assets import BRONZE_TABLES
+
+    from macro_models.connectors.registry import FETCHERS
+
+    tables = {f.table.removeprefix("bronze.") for f in FETCHERS.values()}
+    assert set(BRONZE_TABLES) == tables
+    written = {
+        a.name.removeprefix("bronze.")
+        for dag_id in EXPECTED
+        for a in dagbag.dags[dag_id].get_task("fetch").outlets
+    }
+    assert written == tables
+    assert {f"ingest_{source}" for source in FETCHERS} == set(EXPECTED)
+
+
+def test_focus_dag_fetches_every_catalogued_focus_dataset_once(dagbag):
+    from macro_models.catalog.series import series_for_source
+    from macro_models.connectors.bcb_focus import dataset_of
+
+    datasets = {dataset_of(s.code).code for s in series_for_source("bcb_focus")}
+    fetch = dagbag.dags["ingest_bcb_focus"].get_task("fetch")
+    mapped = fetch.op_kwargs_expand_input.value["code"]
+    assert sorted(mapped) == sorted(datasets)
 
 
 def test_pools_named_by_dags_exist_in_the_pool_file(dagbag):
