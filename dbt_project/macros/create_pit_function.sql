@@ -1,20 +1,30 @@
 {#-
-    on-run-end: (re)create `<gold>.observations_as_of(p_as_of timestamptz)`, the point-in-time
-    view of fct_observations for SQL clients: for each (series_id, observation_date) the latest
-    vintage with known_at <= p_as_of, never a value the market could not yet know.
+    on-run-end: (re)create the point-in-time functions of the vintaged gold tables, for SQL
+    clients:
 
-    The function lives in the schema of fct_observations (gold). It is created only once that
-    table exists (a SQL function body is checked against the catalog at creation), and only when
-    fct_observations was built by this invocation or the function is missing, so that `dbt seed`
-    on a fresh database and parallel Cosmos tasks do not race on `create or replace`.
+        gold.observations_as_of(p_as_of timestamptz)    over fct_observations (series_id)
+        gold.macro_features_as_of(p_as_of timestamptz)  over fct_macro_features (feature_id)
+
+    Each returns, for every (id, observation_date), the latest vintage with known_at <= p_as_of:
+    never a value the market could not yet know.
+
+    A function lives in the schema of its table (gold). It is created only once that table
+    exists (a SQL function body is checked against the catalog at creation), and only when the
+    table was built by this invocation or the function is missing, so that `dbt seed` on a
+    fresh database and parallel Cosmos tasks do not race on `create or replace`.
     The body is a string (not `begin atomic`), so rebuilding the table does not touch it.
 -#}
-{% macro create_pit_function() -%}
+{% macro create_pit_functions() -%}
+    {{ create_pit_function('fct_observations', 'observations_as_of', 'series_id') }}
+    {{ create_pit_function('fct_macro_features', 'macro_features_as_of', 'feature_id') }}
+{%- endmacro %}
+
+{% macro create_pit_function(model_name, function_name, id_column) -%}
     {%- if not execute -%}
         {{ return('') }}
     {%- endif -%}
 
-    {%- set node = graph.nodes.get('model.' ~ project_name ~ '.fct_observations') -%}
+    {%- set node = graph.nodes.get('model.' ~ project_name ~ '.' ~ model_name) -%}
     {%- if node is none -%}
         {{ return('') }}
     {%- endif -%}
@@ -28,7 +38,7 @@
         {{ return('') }}
     {%- endif -%}
 
-    {%- set function_name = adapter.quote(node.schema) ~ '.observations_as_of' -%}
+    {%- set function = adapter.quote(node.schema) ~ '.' ~ function_name -%}
 
     {%- set model_built = [] -%}
     {%- for result in results -%}
@@ -38,7 +48,7 @@
     {%- endfor -%}
 
     {%- set exists_query -%}
-        select to_regprocedure({{ dbt.string_literal(function_name ~ '(timestamptz)') }}) is not null
+        select to_regprocedure({{ dbt.string_literal(function ~ '(timestamptz)') }}) is not null
     {%- endset -%}
     {%- set function_exists = run_query(exists_query).columns[0].values()[0] -%}
 
@@ -46,26 +56,29 @@
         {{ return('') }}
     {%- endif -%}
 
-create or replace function {{ function_name }}(p_as_of timestamptz)
+    {%- set sql -%}
+create or replace function {{ function }}(p_as_of timestamptz)
 returns table (
-    series_id text,
+    {{ id_column }} text,
     observation_date date,
     value double precision,
     known_at timestamptz
 )
 language sql
 stable
-as $observations_as_of$
-    select distinct on (o.series_id, o.observation_date)
-        o.series_id,
-        o.observation_date,
-        o.value,
-        o.known_at
-    from {{ table.include(database=false) }} as o
-    where o.known_at <= p_as_of
-    order by o.series_id, o.observation_date, o.known_at desc
-$observations_as_of$;
+as $pit$
+    select distinct on (t.{{ id_column }}, t.observation_date)
+        t.{{ id_column }},
+        t.observation_date,
+        t.value,
+        t.known_at
+    from {{ table.include(database=false) }} as t
+    where t.known_at <= p_as_of
+    order by t.{{ id_column }}, t.observation_date, t.known_at desc
+$pit$;
 
-comment on function {{ function_name }}(timestamptz) is
-    'Point-in-time observations: for each (series_id, observation_date) the latest vintage with known_at <= p_as_of. Built by dbt (macro create_pit_function).';
+comment on function {{ function }}(timestamptz) is
+    'Point-in-time {{ model_name }}: for each ({{ id_column }}, observation_date) the latest vintage with known_at <= p_as_of. Built by dbt (macro create_pit_function).';
+    {%- endset -%}
+    {%- do run_query(sql) -%}
 {%- endmacro %}
