@@ -22,6 +22,12 @@ renamed as (
         -- Published unsigned; the variation carries the sign (R$ credited to a long-PU position).
         cast(sign(variation) * abs(adjustment_value_brl) as double precision) as adjustment_value_brl,
         cast(implied_rate_pct as double precision) as implied_rate_pct,
+        -- From the PU itself: the published-at-load rate is rounded to 1e-6 %.
+        case
+            when business_days > 0
+                then power(100000.0 / cast(settlement_pu as double precision), 252.0 / business_days) - 1
+        end as implied_rate_decimal,
+        cast(settlement_pu as double precision) / 100000 as discount_factor,
         known_at,
         loaded_at,
         payload_sha256

@@ -31,6 +31,7 @@ renamed as (
         cast(tenor_months as double precision) as tenor_months,
         cast(tenor_months / 12 as double precision) as tenor_years,
         cast(yield_pct as double precision) as yield_pct,
+        cast(yield_pct as double precision) / 100 as yield_decimal,
         known_at,
         loaded_at,
         payload_sha256

@@ -26,7 +26,7 @@ anchored as (
 
 tenors as (
 
-    select unnest(array[21, 63, 126, 252, 504, 756, 1260]) as tenor_bd
+    select unnest(array[21, 63, 126, 252, 504, 756, 1260, 2520]) as tenor_bd
 
 ),
 
