@@ -1,0 +1,1 @@
+"""Trading strategies: each turns point-in-time data into target exposures per instrument."""
