@@ -1,4 +1,4 @@
-"""macro_daily: ingest → dbt (Cosmos) → agents for one business date.
+"""macro_daily: ingest → dbt (Cosmos) → agents → strategies → signals for one business date.
 
 Thin by design: heavy imports (pandas, macro_models) happen inside tasks; Cosmos renders the dbt
 task group from the manifest that `make setup` builds, so parsing never runs dbt.
@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 
 import pendulum
-from airflow.sdk import dag, task
+from airflow.sdk import TaskGroup, dag, task
 from macro_assets import table_asset
 from macro_dbt import dbt_task_group, dbt_unit_tests
 from notifiers.slack_failure import SlackFailureNotifier
@@ -17,6 +17,9 @@ from timetables.exchange import B3BusinessDayTimetable
 
 BRONZE_SGS = table_asset("bronze", "bcb_sgs__series")
 AGENT_REPORTS = table_asset("analytics", "agent_reports")
+STRATEGY_SIGNALS = table_asset("analytics", "strategy_signals")
+SIGNALS = table_asset("analytics", "signals")
+
 
 def _engine():
     from airflow.sdk import BaseHook
@@ -60,17 +63,29 @@ def macro_daily():
 
     transform = dbt_task_group("transform")
 
-    @task(outlets=[AGENT_REPORTS])
-    def agents(ds: str | None = None) -> str:
-        from macro_models.agents.runner import run_monetary_policy, save_report
+    with TaskGroup("analytics") as analytics:
 
-        engine = _engine()
-        report = run_monetary_policy(engine, _run_date(ds))
-        save_report(engine, report)
-        print(f"monetary_policy: {report.headline}")
-        return report.headline
+        @task(outlets=[AGENT_REPORTS])
+        def agents(ds: str | None = None) -> str:
+            from macro_models.pipeline.steps import agents as agents_step
 
-    ingest() >> transform >> dbt_unit_tests() >> agents()
+            return agents_step(_engine(), _run_date(ds))
+
+        @task(outlets=[STRATEGY_SIGNALS])
+        def strategies(ds: str | None = None) -> str:
+            from macro_models.pipeline.steps import strategies as strategies_step
+
+            return strategies_step(_engine(), _run_date(ds))
+
+        @task(outlets=[SIGNALS])
+        def signals(ds: str | None = None) -> str:
+            from macro_models.pipeline.steps import signals as signals_step
+
+            return signals_step(_engine(), _run_date(ds))
+
+        agents() >> strategies() >> signals()
+
+    ingest() >> transform >> dbt_unit_tests() >> analytics
 
 
 macro_daily()

@@ -314,7 +314,9 @@ def run_daily_cmd(
         for name, what in (
             ("ingest", "fetch a 60-day window of every source ending at the date"),
             ("transform", "dbt build (silver, gold, tests)"),
-            ("agents", "monetary policy (Taylor rule) as of the date"),
+            ("agents", "inflation, monetary policy, fiscal, FX, cross-asset, as of the date"),
+            ("strategies", "the 12 registered strategies, point-in-time"),
+            ("signals", "aggregate (confidence, rank, Bayesian), monitor, save"),
         ):
             out.print(f"{name:<10} {'-':>7}  would {what}", highlight=False)
         return

@@ -106,3 +106,39 @@ def gold_engine(gold_url: str) -> Iterator[Engine]:
     eng = create_engine(gold_url)
     yield eng
     eng.dispose()
+
+
+@pytest.fixture(scope="session")
+def real_gold_url(pg) -> str:
+    """A database with ../shared/data loaded by `macro ingest --from-csv` and gold built.
+
+    Skips when the shared data is absent. MACRO_TEST_REAL_GOLD_URL reuses a database already
+    built that way (a development shortcut; CI always builds it).
+    """
+    if not SHARED_DATA.is_dir():
+        pytest.skip("../shared/data is absent")
+    prebuilt = os.environ.get("MACRO_TEST_REAL_GOLD_URL")
+    if prebuilt:
+        return prebuilt
+    from macro_models.catalog import load_catalog
+    from macro_models.connectors.ingest import ingest_csv_file
+    from macro_models.connectors.registry import LONG_CSV_LOADERS
+    from macro_models.dbt_runner import run_dbt
+
+    url = fresh_database(pg, f"{TEST_DB}_realgold")
+    eng = create_engine(url)
+    known = set(load_catalog()) | set(LONG_CSV_LOADERS)
+    for path in sorted(SHARED_DATA.glob("*__*.csv")):
+        if path.stem in known:
+            LONG_CSV_LOADERS.get(path.stem, ingest_csv_file)(eng, path)
+    eng.dispose()
+    proc = run_dbt(["build", "--quiet"], url=url, capture=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return url
+
+
+@pytest.fixture(scope="session")
+def real_gold_engine(real_gold_url: str) -> Iterator[Engine]:
+    eng = create_engine(real_gold_url)
+    yield eng
+    eng.dispose()

@@ -34,7 +34,9 @@ def _weekdays(first: date, last: date) -> pd.DatetimeIndex:
     return pd.bdate_range(first, last)
 
 
-def holiday_rows(first_year: int = FIRST_YEAR, last_year: int = LAST_YEAR) -> list[tuple[str, date]]:
+def holiday_rows(
+    first_year: int = FIRST_YEAR, last_year: int = LAST_YEAR
+) -> list[tuple[str, date]]:
     """(calendar_code, holiday_date) for every weekday that is not a business day."""
     first, last = date(first_year, 1, 1), date(last_year, 12, 31)
     weekdays = _weekdays(first, last)

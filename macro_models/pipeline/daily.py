@@ -51,6 +51,8 @@ def run_daily(
         ("ingest", lambda: steps.ingest(engine, run_date)),
         ("transform", steps.transform),
         ("agents", lambda: steps.agents(engine, run_date)),
+        ("strategies", lambda: steps.strategies(engine, run_date)),
+        ("signals", lambda: steps.signals(engine, run_date)),
     ]
     started, results = datetime.now(UTC), []
     for name, fn in plan:

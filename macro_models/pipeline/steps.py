@@ -73,8 +73,42 @@ def transform() -> str:
 
 
 def agents(engine: Engine, run_date: date) -> str:
-    from macro_models.agents.runner import run_monetary_policy, save_report
+    """The five agents, point-in-time for ``run_date``, saved to analytics.agent_reports."""
+    from macro_models.agents.registry import run_agents
+    from macro_models.agents.runner import save_report
 
-    report = run_monetary_policy(engine, run_date)
-    save_report(engine, report)
-    return report.headline
+    run = run_agents(engine, run_date)
+    for report in run.reports:
+        save_report(engine, report)
+    views = ", ".join(
+        f"{r.agent_id} {'/'.join(f'{s.direction:+d}' for s in r.signals)}" for r in run.reports
+    )
+    failed = "; ".join(f"{a}: {why}" for a, why in run.failures.items())
+    return f"{len(run.reports)} reports ({views})" + (f"; no report: {failed}" if failed else "")
+
+
+def strategies(engine: Engine, run_date: date) -> str:
+    """Every registered strategy for ``run_date``, saved to analytics.strategy_signals."""
+    from macro_models.signals.daily import save_strategy_signals
+    from macro_models.strategies.runner import run_strategies
+
+    run = run_strategies(engine, run_date)
+    save_strategy_signals(engine, run, run_date)
+    skipped = ", ".join(sorted(run.skipped))
+    return f"{len(run.signals)} strategies signalled" + (
+        f"; skipped for lack of data: {skipped}" if skipped else ""
+    )
+
+
+def signals(engine: Engine, run_date: date) -> str:
+    """Aggregate the day's strategy signals (three methods), monitor, save."""
+    from macro_models.signals.daily import load_reports, load_strategy_run, run_signals
+
+    run = load_strategy_run(engine, run_date)
+    books, alerts = run_signals(engine, run, load_reports(engine, run_date), run_date)
+    if not books:
+        return "no strategy signal to aggregate"
+    book = books["confidence_weighted"]["exposure"].round(2)
+    top = ", ".join(f"{i} {x:+.2f}" for i, x in book.items() if x != 0)
+    kinds = ", ".join(f"{a.kind} {a.instrument_id}" for a in alerts)
+    return f"book {top or 'flat'}; {len(alerts)} alerts" + (f" ({kinds})" if kinds else "")

@@ -37,7 +37,11 @@ def dbt_task_group(group_id: str, **kwargs: Any) -> DbtTaskGroup:
         execution_config=ExecutionConfig(
             execution_mode=ExecutionMode.LOCAL, invocation_mode=InvocationMode.DBT_RUNNER
         ),
-        render_config=RenderConfig(load_method=LoadMode.DBT_MANIFEST),
+        # A test over several models (a singular test joining two views) gets its own task after
+        # all of them; attached to one parent it could run before a sibling view is rebuilt.
+        render_config=RenderConfig(
+            load_method=LoadMode.DBT_MANIFEST, should_detach_multiple_parents_tests=True
+        ),
         operator_args={"install_deps": False},
         **kwargs,
     )

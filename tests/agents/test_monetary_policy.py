@@ -1,4 +1,4 @@
-"""The Taylor-rule agent on tiny hand-built series (no database): pure model, reference checks."""
+"""The monetary-policy agent on tiny hand-built series (no database): model and references."""
 
 from __future__ import annotations
 
@@ -11,7 +11,14 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
-from macro_models.agents.monetary_policy import TaylorRuleAgent, ipca_12m
+from macro_models.agents.monetary_policy import (
+    BR_SIGNAL,
+    US_SIGNAL,
+    TaylorRuleAgent,
+    ipca_12m,
+    output_gap,
+    taylor_rate,
+)
 from macro_models.agents.report import AgentReport
 from macro_models.catalog import inflation_targets
 from macro_models.catalog.inflation_targets import InflationTarget, target_for
@@ -126,7 +133,8 @@ def test_parameters_are_stored_as_given():
 )
 def test_direction_and_strength(selic_pct, direction, strength):
     report = TaylorRuleAgent().run(selic(selic_pct), flat_ipca(), TARGET, AS_OF)
-    (signal,) = report.signals
+    signal = report.signals[0]
+    assert signal.signal_id == BR_SIGNAL
     assert report.diagnostics["taylor_rate_pct"] == 3.0
     assert_allclose(report.diagnostics["policy_gap_pp"], selic_pct - 3.0)
     assert signal.direction == direction
@@ -148,7 +156,14 @@ def test_report_fields():
     assert report.agent_id == "monetary_policy"
     assert report.as_of_date == AS_OF
     assert report.headline
-    assert [s.signal_id for s in report.signals] == ["br_policy_rate_vs_taylor"]
+    assert [s.signal_id for s in report.signals] == [
+        "br_policy_vs_taylor",
+        "us_policy_vs_taylor",
+        "br_market_vs_focus_path",
+        "br_policy_surprise",
+    ]
+    # Without US, DI1 and Focus inputs those views are empty rather than invented.
+    assert all(s.confidence == 0.0 and s.direction == 0 for s in report.signals[1:])
     assert report.signals[0].horizon == "3m"
     assert 0.0 <= report.signals[0].confidence <= 1.0
     assert set(report.diagnostics) == {
@@ -159,6 +174,14 @@ def test_report_fields():
         "inflation_target_pct",
         "taylor_rate_pct",
         "policy_gap_pp",
+        "output_gap_pct",
+        "ibc_br_last_month",
+        "focus_ipca_12m_pct",
+        "taylor_rate_focus_pct",
+        "br_rule_inflation",
+        "us",
+        "policy_path",
+        "missing_inputs",
         "params",
     }
     d = report.diagnostics
@@ -173,14 +196,29 @@ def test_report_fields():
         "inflation_weight": 0.5,
         "gap_weight": 0.5,
         "neutral_band": 1.0,
+        "us_neutral_real_rate": 0.5,
+        "us_inflation_target": 2.0,
+        "nairu": 4.5,
+        "okun_coefficient": 2.0,
+        "hp_lambda": 129600.0,
+        "use_expectations": True,
     }
+    assert d["missing_inputs"] == [
+        "ibc_br",
+        "focus_ipca_12m",
+        "fed_funds",
+        "us_core_inflation_12m",
+        "unemployment",
+        "di1",
+    ]
+    assert (d["output_gap_pct"], d["us"], d["br_rule_inflation"]) == (None, None, "realised")
     # 12-month IPCA of 4.91 % is 1.91 pp above the 3 % target: outside the ±1.5 pp band.
     assert report.risks[-1] == "inflation outside the ±1.5 pp tolerance band"
     inside = TaylorRuleAgent().run(selic(10.5), monthly([0.3] * 12), TARGET, AS_OF)
     assert inside.risks[-1] == "inflation within the tolerance band"
     out = json.loads(json.dumps(report.to_json()))
     assert out["as_of_date"] == "2024-02-20"
-    assert out["signals"][0]["signal_id"] == "br_policy_rate_vs_taylor"
+    assert out["signals"][0]["signal_id"] == "br_policy_vs_taylor"
 
 
 def test_uses_the_last_known_selic_of_a_wide_frame():
@@ -194,8 +232,9 @@ def test_uses_the_last_known_selic_of_a_wide_frame():
 
 def test_stale_inflation_lowers_confidence():
     agent = TaylorRuleAgent()
-    fresh = agent.run(selic(5.0), flat_ipca(), TARGET, date(2024, 1, 10)).signals[0]
-    stale = agent.run(selic(5.0), flat_ipca(), TARGET, date(2024, 2, 9)).signals[0]
+    early = pd.Series([5.0], index=pd.DatetimeIndex(["2024-01-05"]))
+    fresh = agent.run(early, flat_ipca(), TARGET, date(2024, 1, 10)).signals[0]
+    stale = agent.run(early, flat_ipca(), TARGET, date(2024, 2, 9)).signals[0]
     assert fresh.confidence == 0.7  # December's IPCA 40 days old: as fresh as it gets
     assert_allclose(stale.confidence, 0.45)  # 70 days: 25 days past the 45-day grace
     ancient = agent.run(selic(5.0), flat_ipca(), TARGET, date(2026, 1, 1)).signals[0]
@@ -275,3 +314,199 @@ def test_target_not_yet_decided_on_the_date_raises(targets_csv):
         target_for(date(2031, 3, 14))
     t = target_for(date(2031, 3, 15))  # decided that day: known by the end of it
     assert (t.target_pct, t.decided_on) == (2.75, date(2031, 3, 15))
+
+
+# --- output gap ---------------------------------------------------------------------------
+
+
+def activity(n: int = 120, growth: float = 0.002, seasonal: bool = False) -> pd.Series:
+    """A monthly index growing at ``growth`` log points a month, optionally with seasonality."""
+    pattern = np.tile([0, -3, 4, 1, 0, -1, 2, 1, 0, 1, -2, -3], n // 12 + 1)[:n] if seasonal else 0
+    log_level = np.arange(n) * growth + pattern / 100
+    return pd.Series(np.exp(log_level), index=pd.date_range("2014-01-01", periods=n, freq="MS"))
+
+
+def test_output_gap_of_a_steady_trend_is_zero():
+    assert_allclose(output_gap(activity()), 0.0, atol=1e-6)
+    # A fixed seasonal pattern is removed, not mistaken for a gap.
+    assert_allclose(output_gap(activity(seasonal=True)), 0.0, atol=0.05)
+    assert abs(output_gap(activity(seasonal=True), deseasonalise=False)) > 2.0
+
+
+def test_output_gap_with_stiff_trend_is_the_linear_regression_residual():
+    # Reference: as λ → ∞ the HP trend becomes the OLS line (Hodrick and Prescott 1997).
+    y = activity(60)
+    y.iloc[-1] *= 0.97
+    x = 100 * np.log(y.to_numpy())
+    t = np.arange(len(x))
+    slope, intercept = np.polyfit(t, x, 1)
+    expected = x[-1] - (intercept + slope * t[-1])
+    assert_allclose(output_gap(y, lamb=1e12, deseasonalise=False), expected, atol=1e-3)
+
+
+def test_output_gap_is_one_sided():
+    # The gap for a month uses no later month: the end point of the filter on the history.
+    y = activity(100, seasonal=True)
+    y.iloc[80] *= 0.95
+    assert_allclose(output_gap(y.iloc[:81]), output_gap(y.iloc[:81].copy()))
+    assert output_gap(y.iloc[:81]) < -3.0  # the slump, seen at the time
+    assert output_gap(y, window=120) != output_gap(y.iloc[:81])
+
+
+def test_output_gap_needs_history():
+    with pytest.raises(ValueError, match="at least 24 months, got 12"):
+        output_gap(activity(12))
+
+
+# --- rules --------------------------------------------------------------------------------
+
+
+def test_taylor_rate_function_reproduces_taylor_1993():
+    assert_allclose(taylor_rate(2.0, 2.0, 2.0, 0.0), 4.0)
+    assert_allclose(taylor_rate(2.0, 3.0, 2.0, 1.0), 2 + 3 + 0.5 + 0.5)
+
+
+def test_us_rule_with_okun_gap():
+    fed = TaylorRuleAgent(us_neutral_real_rate=2.0)
+    # Taylor (1993) with unemployment at NAIRU (gap 0) and 2 % inflation: 4 %.
+    assert_allclose(fed.us_rule_rate(inflation=2.0, unemployment=4.5), 4.0)
+    # One point of extra unemployment is a −2 % gap (Okun): half of it off the rate.
+    assert_allclose(fed.us_rule_rate(inflation=2.0, unemployment=5.5), 3.0)
+    # By hand, mid-2022: core PCE 5.0 %, unemployment 3.6 %, r* 0.5 %:
+    # 0.5 + 5.0 + 0.5·3.0 + 0.5·(−2·(3.6 − 4.5)) = 7.9 %.
+    assert_allclose(TaylorRuleAgent().us_rule_rate(inflation=5.0, unemployment=3.6), 7.9)
+
+
+def focus(value: float, last: str = "2024-02-16") -> pd.Series:
+    return pd.Series([value], index=pd.DatetimeIndex([last]))
+
+
+def test_focus_expectations_drive_the_brazilian_rule():
+    agent = TaylorRuleAgent()
+    # Realised 0 %: rule 3.0 %; Focus 5 %: rule 4.5 + 5 + 0.5·2 = 10.5 %.
+    report = agent.run(selic(10.5), flat_ipca(), TARGET, AS_OF, focus_ipca_12m=focus(5.0))
+    d = report.diagnostics
+    assert (d["taylor_rate_pct"], d["taylor_rate_focus_pct"]) == (3.0, 10.5)
+    assert d["br_rule_inflation"] == "focus"
+    assert report.signals[0].direction == 0
+    plain = agent.run(selic(10.5), flat_ipca(), TARGET, AS_OF).signals[0]
+    assert_allclose(report.signals[0].confidence - plain.confidence, 0.1)  # expectations used
+    realised = TaylorRuleAgent(use_expectations=False).run(
+        selic(10.5), flat_ipca(), TARGET, AS_OF, focus_ipca_12m=focus(5.0)
+    )
+    assert realised.diagnostics["br_rule_inflation"] == "realised"
+    assert realised.signals[0].direction == -1
+
+
+def test_stale_focus_is_not_used():
+    report = TaylorRuleAgent().run(
+        selic(10.5), flat_ipca(), TARGET, AS_OF, focus_ipca_12m=focus(5.0, "2024-01-05")
+    )
+    assert report.diagnostics["br_rule_inflation"] == "realised"
+    assert "focus_ipca_12m" in report.diagnostics["missing_inputs"]
+
+
+def test_output_gap_enters_the_rule():
+    y = activity(60)
+    y.index = pd.date_range("2019-01-01", periods=60, freq="MS")  # last month 2023-12
+    y.iloc[-1] *= 0.96
+    report = TaylorRuleAgent().run(selic(3.0), flat_ipca(), TARGET, AS_OF, ibc_br=y)
+    d = report.diagnostics
+    assert d["ibc_br_last_month"] == "2023-12-01"
+    assert_allclose(d["output_gap_pct"], output_gap(y), atol=1e-4)
+    assert_allclose(d["taylor_rate_pct"], 3.0 + 0.5 * output_gap(y), atol=1e-3)
+    plain = TaylorRuleAgent().run(selic(3.0), flat_ipca(), TARGET, AS_OF).signals[0]
+    assert_allclose(report.signals[0].confidence - plain.confidence, 0.1)  # gap estimated
+
+
+def us_inputs() -> dict[str, pd.Series]:
+    return {
+        "fed_funds": pd.Series([5.33], index=pd.DatetimeIndex(["2024-02-16"])),
+        "us_core_inflation_12m": pd.Series([2.9], index=pd.DatetimeIndex(["2023-12-01"])),
+        "unemployment": pd.Series([3.7], index=pd.DatetimeIndex(["2024-01-01"])),
+    }
+
+
+def test_us_signal():
+    report = TaylorRuleAgent().run(selic(3.0), flat_ipca(), TARGET, AS_OF, **us_inputs())
+    us = report.signals[1]
+    # 0.5 + 2.9 + 0.5·0.9 + 0.5·(−2·(3.7 − 4.5)) = 4.65; fed funds 5.33 is 0.68 above: neutral.
+    assert us.signal_id == US_SIGNAL
+    assert_allclose(report.diagnostics["us"]["taylor_rate_pct"], 4.65)
+    assert_allclose(report.diagnostics["us"]["policy_gap_pp"], 0.68)
+    # December's core PCE is 81 days old on the date: 6 days past the 75-day grace.
+    assert (us.direction, us.confidence) == (0, 0.64)
+    assert "fed funds 5.33% vs rule 4.65%" in report.headline
+    tight = TaylorRuleAgent(neutral_band=0.5).run(
+        selic(3.0), flat_ipca(), TARGET, AS_OF, **us_inputs()
+    )
+    assert tight.signals[1].direction == -1
+    no_u = {**us_inputs(), "unemployment": None}
+    degraded = TaylorRuleAgent().run(selic(3.0), flat_ipca(), TARGET, AS_OF, **no_u).signals[1]
+    assert_allclose(degraded.confidence, 0.44)  # no Okun gap
+
+
+@pytest.mark.parametrize(
+    ("params", "match"),
+    [
+        pytest.param({"neutral_band": -1.0}, "neutral_band must be non-negative", id="band"),
+        pytest.param({"hp_lambda": 0.0}, "hp_lambda must be positive", id="lambda"),
+        pytest.param({"okun_coefficient": -2.0}, "okun_coefficient must be non-neg", id="okun"),
+    ],
+)
+def test_bad_parameters_raise(params, match):
+    with pytest.raises(ValueError, match=match):
+        TaylorRuleAgent(**params).run(selic(3.0), flat_ipca(), TARGET, AS_OF)
+
+
+# --- no look-ahead ------------------------------------------------------------------------
+
+
+def full_inputs() -> dict:
+    y = activity(60)
+    y.index = pd.date_range("2019-01-01", periods=60, freq="MS")
+    di1 = pd.DataFrame(
+        {"di1:21": [10.4, 10.5], "di1:63": [10.5, 10.6], "di1:252": [11.0, 11.4]},
+        index=pd.DatetimeIndex(["2024-02-09", "2024-02-16"]),
+    )
+    return {
+        "selic": selic(10.5),
+        "ipca_monthly": monthly([0.4] * 12),
+        "target": TARGET,
+        "ibc_br": y,
+        "focus_ipca_12m": focus(4.0),
+        "di1": di1,
+        "focus_selic": pd.Series(
+            [10.0, 10.25], index=pd.DatetimeIndex(["2024-02-09", "2024-02-16"])
+        ),
+        **us_inputs(),
+    }
+
+
+def later(series, rows: dict[str, float]):
+    """``series`` with rows dated after AS_OF appended (wild values: any use would show)."""
+    extra_index = pd.DatetimeIndex(list(rows))
+    if isinstance(series, pd.DataFrame):
+        extra = pd.DataFrame({c: list(rows.values()) for c in series}, index=extra_index)
+    else:
+        extra = pd.Series(list(rows.values()), index=extra_index)
+    return pd.concat([series, extra])
+
+
+def test_no_look_ahead_rows_after_the_date_change_nothing():
+    before = TaylorRuleAgent().run(as_of=AS_OF, **full_inputs())
+    inputs = full_inputs()
+    future = {"2024-02-21": 99.0, "2024-03-01": -50.0, "2024-06-01": 77.0}
+    for key, value in inputs.items():
+        if key != "target":
+            inputs[key] = later(value, future)
+    after = TaylorRuleAgent().run(as_of=AS_OF, **inputs)
+    assert after.to_json() == before.to_json()
+    # Guard against a vacuous pass: a day later the new rows are seen.
+    seen = TaylorRuleAgent().run(
+        as_of=date(2024, 2, 21), **{**full_inputs(), "selic": inputs["selic"]}
+    )
+    assert seen.diagnostics["selic_pct"] == 99.0
+    # And the full report did use every input.
+    assert before.diagnostics["missing_inputs"] == []
+    assert all(s.confidence > 0 for s in before.signals)

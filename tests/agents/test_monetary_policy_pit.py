@@ -2,20 +2,23 @@
 
 The no-look-ahead test builds its own database twice: once with data up to D, once more after
 later observations and revisions of old ones have landed. The report for D must not change.
+The real-data tests run ``load_inputs`` + the agent on every month end 2012–2023.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import numpy as np
+import pandas as pd
 import pytest
 from sqlalchemy import Engine, create_engine, text
 
-from macro_models.agents.monetary_policy import IPCA, SELIC
+from macro_models.agents.monetary_policy import IPCA, SELIC, TaylorRuleAgent, load_inputs
 from macro_models.agents.report import AgentReport
 from macro_models.agents.runner import run_monetary_policy
 from macro_models.calendars import add_business_days, period_end
@@ -210,3 +213,87 @@ def test_a_later_as_of_does_see_the_new_data(rebuilt):
     assert seen.diagnostics["ipca_12m_pct"] != rebuilt.before.diagnostics["ipca_12m_pct"]
     july = run_monetary_policy(rebuilt.engine, date(2024, 7, 31))
     assert july.diagnostics["ipca_last_month"] == "2024-06-01"
+
+
+# --- real data, every month end 2012–2023 -------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def real_reports(real_gold_engine) -> dict[date, AgentReport]:
+    loader = PointInTimeLoader(real_gold_engine)
+    agent = TaylorRuleAgent()
+    days = [d.date() for d in pd.date_range("2012-01-31", "2023-12-31", freq="ME")]
+    return {d: agent.run(as_of=d, **load_inputs(loader, d)) for d in days}
+
+
+def _signal(report: AgentReport, signal_id: str):
+    return next(s for s in report.signals if s.signal_id == signal_id)
+
+
+def _months(reports, first: str, last: str) -> list[AgentReport]:
+    return [
+        r for d, r in reports.items() if date.fromisoformat(first) <= d <= date.fromisoformat(last)
+    ]
+
+
+def test_real_data_a_report_every_month_end(real_reports):
+    assert len(real_reports) == 144
+    for d, report in real_reports.items():
+        assert report.as_of_date == d and report.agent_id == "monetary_policy"
+        assert [s.signal_id for s in report.signals] == [
+            "br_policy_vs_taylor",
+            "us_policy_vs_taylor",
+            "br_market_vs_focus_path",
+            "br_policy_surprise",
+        ]
+        assert all(0.0 <= s.confidence <= 1.0 and 0.0 <= s.strength <= 1.0 for s in report.signals)
+        assert json.loads(json.dumps(report.to_json()))["as_of_date"] == d.isoformat()
+    # What is missing in the real set is said, not invented: DI1 only in 2021–22, Focus IPCA
+    # 12m to 2022-11, IBC-Br too short before 2013.
+    missing = {d: r.diagnostics["missing_inputs"] for d, r in real_reports.items()}
+    assert "di1" in missing[date(2019, 6, 30)] and "di1" not in missing[date(2021, 6, 30)]
+    assert "focus_ipca_12m" in missing[date(2023, 6, 30)]
+    assert "ibc_br" in missing[date(2012, 6, 30)] and "ibc_br" not in missing[date(2014, 6, 30)]
+    assert _signal(real_reports[date(2019, 6, 30)], "br_policy_surprise").confidence == 0.0
+
+
+def test_real_data_2015_16_selic_at_14_25_is_tight_against_the_rule(real_reports):
+    # Recession and fiscal crisis: a negative output gap and Focus expectations well below the
+    # realised 10 % IPCA put the rule under a Selic of 14.25 %: the rule points to cuts.
+    for report in _months(real_reports, "2015-07-31", "2016-12-31"):
+        assert _signal(report, "br_policy_vs_taylor").direction == -1, report.headline
+    for report in _months(real_reports, "2015-08-31", "2016-09-30"):
+        assert report.diagnostics["selic_pct"] == 14.25
+        assert report.diagnostics["output_gap_pct"] < -1.5
+
+
+def test_real_data_2020_selic_at_2_is_loose_against_the_rule(real_reports):
+    for report in _months(real_reports, "2020-08-31", "2020-12-31"):
+        assert report.diagnostics["selic_pct"] == 2.0
+        assert _signal(report, "br_policy_vs_taylor").direction == 1, report.headline
+    # June 2020: the COVID slump, an output gap near −12 %.
+    assert real_reports[date(2020, 6, 30)].diagnostics["output_gap_pct"] < -8
+
+
+def test_real_data_2021_22_hiking_cycle(real_reports):
+    cycle = _months(real_reports, "2021-01-31", "2022-08-31")
+    selic = [r.diagnostics["selic_pct"] for r in cycle]
+    assert selic[0] == 2.0 and selic[-1] == 13.75 and selic == sorted(selic)
+    # Behind the curve through 2021, in both countries.
+    for report in _months(real_reports, "2021-01-31", "2021-11-30"):
+        assert _signal(report, "br_policy_vs_taylor").direction == 1, report.headline
+    for report in _months(real_reports, "2021-06-30", "2022-12-31"):
+        assert _signal(report, "us_policy_vs_taylor").direction == 1, report.headline
+    # The DI1 curve priced the hikes ahead of time…
+    path = real_reports[date(2021, 6, 30)].diagnostics["policy_path"]["implied_selic_path_pct"]
+    assert path["126-252bd"] > path["0-21bd"] + 1.5
+    # …October 2021's fiscal scare was a hawkish surprise well beyond Focus revisions…
+    oct21 = real_reports[date(2021, 10, 31)]
+    assert _signal(oct21, "br_policy_surprise").direction == 1
+    assert oct21.diagnostics["policy_path"]["surprise"]["surprise_bp"] > 100
+    # …and in January 2022 the market path stood above the Focus median for the year end.
+    jan22 = real_reports[date(2022, 1, 31)]
+    assert _signal(jan22, "br_market_vs_focus_path").direction == 1
+    assert jan22.diagnostics["policy_path"]["market_vs_focus"]["gap_bp"] > 50
+    # In 2021 the real Focus Selic series is absent: that view is empty, not made up.
+    assert _signal(real_reports[date(2021, 6, 30)], "br_market_vs_focus_path").confidence == 0.0

@@ -203,7 +203,7 @@ def test_read_latest_reports_200(client, saved_reports, gold_engine):
     assert report["agent_id"] == "monetary_policy"
     assert report["as_of_date"] == "2024-12-27"
     assert report["headline"].strip()
-    assert report["signals"][0]["signal_id"] == "br_policy_rate_vs_taylor"
+    assert report["signals"][0]["signal_id"] == "br_policy_vs_taylor"
     assert report["signals"][0]["direction"] in (-1, 0, 1)
     assert report["diagnostics"]["ipca_last_month"] == "2024-11-01"
     with gold_engine.connect() as conn:

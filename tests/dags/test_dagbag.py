@@ -26,13 +26,15 @@ def test_every_dag_has_tags_and_an_owner(dagbag) -> None:
 def test_macro_daily_chains_ingest_dbt_agents(dagbag) -> None:
     dag = dagbag.dags["macro_daily"]
     ids = set(dag.task_ids)
-    assert {"ingest", "dbt_unit_tests", "agents"} <= ids
+    assert {"ingest", "dbt_unit_tests", "analytics.agents", "analytics.signals"} <= ids
     dbt_tasks = {t for t in ids if t.startswith("transform.")}
     assert "transform.fct_observations_run" in dbt_tasks or any(
         "fct_observations" in t for t in dbt_tasks
     )
     assert dag.get_task("ingest").downstream_task_ids <= dbt_tasks
-    assert dag.get_task("agents").upstream_task_ids == {"dbt_unit_tests"}
+    assert dag.get_task("analytics.agents").upstream_task_ids == {"dbt_unit_tests"}
+    assert dag.get_task("analytics.strategies").upstream_task_ids == {"analytics.agents"}
+    assert dag.get_task("analytics.signals").upstream_task_ids == {"analytics.strategies"}
 
 
 @pytest.mark.slow
@@ -67,6 +69,16 @@ def test_airflow_dags_test_runs_macro_daily(gold_url, gold_engine, tmp_path) -> 
             {"d": run_date},
         ).scalar()
     assert report is not None and report["headline"]
+    with gold_engine.connect() as conn:
+        strategies = conn.execute(
+            text("select count(*) from analytics.strategy_signals where as_of_date = :d"),
+            {"d": run_date},
+        ).scalar()
+        books = conn.execute(
+            text("select count(distinct method) from analytics.signals where as_of_date = :d"),
+            {"d": run_date},
+        ).scalar()
+    assert strategies > 0 and books == 3
 
 
 def test_macro_transform_runs_dbt_on_bronze_assets(dagbag) -> None:

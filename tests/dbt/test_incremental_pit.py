@@ -27,7 +27,9 @@ NEW_REVISION = ("2020-08-01", 0.77, datetime(2020, 9, 20, 15, tzinfo=UTC))
 
 def _write_csvs(folder) -> None:
     months = pd.date_range("2019-01-01", "2021-06-01", freq="MS")
-    ipca = pd.DataFrame({"date": months.date, "value": [0.1 + 0.01 * i for i in range(len(months))]})
+    ipca = pd.DataFrame(
+        {"date": months.date, "value": [0.1 + 0.01 * i for i in range(len(months))]}
+    )
     ipca.to_csv(folder / "bcb_sgs__433.csv", index=False)
     from macro_models.calendars import business_days
 
@@ -96,7 +98,17 @@ def small_gold(pg, tmp_path_factory):
     _write_csvs(folder)
     for path in sorted(folder.glob("*.csv")):
         ingest_csv_file(engine, path)
-    _dbt(url, "build", "--select", "+fct_business_day_panel", "--exclude", "test_type:unit")
+    # Cautious: tests that also read unselected models (dim_instruments) stay out.
+    _dbt(
+        url,
+        "build",
+        "--select",
+        "+fct_business_day_panel",
+        "--exclude",
+        "test_type:unit",
+        "--indirect-selection",
+        "cautious",
+    )
     yield url, engine, folder
     engine.dispose()
 

@@ -137,16 +137,16 @@ def test_never_returns_a_value_known_at_or_after_the_cutoff(loader, vintages):
             .reset_index()
             .pivot(index="date", columns="series_id", values="value")
         )
-        expected.index = pd.DatetimeIndex(expected.index, name="observation_date")
+        expected.index = pd.DatetimeIndex(expected.index, name="date")
         expected = expected[[IPCA, SELIC]]
-        expected.columns.name = "series_id"
+        expected.columns.name = None
         assert_frame_equal(frame, expected, check_freq=False)
         # And directly: each returned value is a vintage known strictly before the cutoff.
-        long = frame.stack().dropna().rename("value").reset_index()
-        for r in long.itertuples():
+        long = frame.rename_axis(columns="series_id").stack().dropna().rename("value")
+        for r in long.reset_index().itertuples():
             match = vintages[
                 (vintages.series_id == r.series_id)
-                & (vintages.date == r.observation_date.date())
+                & (vintages.date == r.date.date())
                 & (vintages.value == r.value)
             ]
             assert (match.known_at < cutoff).any(), (instant, r)
@@ -205,7 +205,7 @@ def test_frame_shape(loader):
     frame = loader.load([SELIC, IPCA], *YEAR, date(2024, 12, 31))
     assert list(frame.columns) == [SELIC, IPCA]  # the requested order
     assert isinstance(frame.index, pd.DatetimeIndex)
-    assert frame.index.name == "observation_date"
+    assert frame.index.name == "date"
     assert frame.index.is_monotonic_increasing
     assert (frame.dtypes == "float64").all()
     assert frame[IPCA].notna().sum() == 12
