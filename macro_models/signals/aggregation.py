@@ -18,6 +18,7 @@ Two adjustments are common to all three:
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -120,7 +121,7 @@ class BayesianAggregator(_Aggregator):
         regime_prior: Mapping[str, float] | None = None,
         prior_precision: float = 1.0,
         vote_precision: float = 4.0,
-        **kwargs: float,
+        **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         if prior_precision <= 0 or vote_precision <= 0:
