@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -100,29 +99,32 @@ def run_demo(console: Console) -> int:
 
 
 def _print_summary(console: Console, engine, as_of: date) -> None:
+    """Each agent's headline and the aggregated book of the day."""
     with engine.connect() as conn:
-        row = conn.execute(
+        reports = conn.execute(
             text(
-                "select report from analytics.agent_reports "
-                "where agent_id = 'monetary_policy' and as_of_date = :d"
+                "select agent_id, report from analytics.agent_reports "
+                "where as_of_date = :d order by agent_id"
             ),
             {"d": as_of},
-        ).first()
-    if row is None:
+        ).all()
+        book = conn.execute(
+            text(
+                "select instrument_id, exposure, n_votes from analytics.signals "
+                "where as_of_date = :d and method = 'confidence_weighted' "
+                "order by instrument_id"
+            ),
+            {"d": as_of},
+        ).all()
+    if not reports:
         console.print("summary    no agent report was written")
         return
-    report = row.report
-    sig = report["signals"][0]
-    word = {1: "+1 hawkish", -1: "-1 dovish", 0: "0 neutral"}[sig["direction"]]
-    console.print(f"\n[bold]summary[/bold] {as_of}: {report['headline']}", highlight=False)
-    console.print(
-        f"  signal {sig['signal_id']}: direction {word}, strength "
-        f"{sig['strength']:.2f}, confidence {sig['confidence']:.2f}, horizon {sig['horizon']}",
-        highlight=False,
-    )
-    console.print(
-        f"  diagnostics: {json.dumps(report['diagnostics'], default=str)}", highlight=False
-    )
+    console.print(f"\n[bold]summary[/bold] {as_of}", highlight=False)
+    for agent_id, report in reports:
+        console.print(f"  {agent_id:<16} {report['headline']}", highlight=False)
+    if book:
+        positions = ", ".join(f"{i} {x:+.2f} ({n} votes)" for i, x, n in book)
+        console.print(f"  {'book':<16} {positions}", highlight=False)
     console.print(
         "\nnext: `.venv/bin/macro serve` then http://127.0.0.1:8000/docs · "
         "`.venv/bin/macro export --series bcb_sgs__432 --as-of 2020-06-30` · "
