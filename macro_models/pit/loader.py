@@ -18,7 +18,7 @@ from macro_models.pit.asof import FUND_TZ, as_of_cutoff
 from macro_models.pit.columns import FAMILIES, Family, split_column
 
 
-def _query(family: Family, calendar: str | None):
+def _query(family: Family):
     where = [
         f"{family.id_sql} in :ids",
         f"{family.date_column} between :start and :end",
@@ -87,7 +87,7 @@ class PointInTimeLoader:
                 params = {"ids": ids, "start": start, "end": end, "cutoff": cutoff}
                 if spec.by_calendar:
                     params["calendar"] = self.calendar
-                part = pd.read_sql(_query(spec, self.calendar), conn, params=params)
+                part = pd.read_sql(_query(spec), conn, params=params)
                 part["column"] = [f"{family}:{i}" if family else i for i in part["id"]]
                 frames.append(part)
             limits = self._limits(conn, by_family.get("", []))
