@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from macro_models.strategies.base import StrategySignal, TargetExposure
+from macro_models.strategies.levels import zn_price
 
 IBC = "bcb_sgs__24363"
 IPCA_3M = "macro:ipca_3m_saar"
@@ -55,14 +56,6 @@ QUOTES = {
     "ZN": (UST10, "zn"),
     "USDBRL": (PTAX, "price"),
 }
-
-
-def zn_price(yield_pct: float) -> float:
-    """ZN quote (per 100): a 10-year 6 % semiannual note (the contract's standard) at the yield."""
-    y = yield_pct / 200
-    if y == 0:
-        return 160.0
-    return 3 / y * (1 - (1 + y) ** -20) + 100 * (1 + y) ** -20
 
 
 def growth_momentum(index: pd.Series) -> tuple[float, pd.Timestamp]:

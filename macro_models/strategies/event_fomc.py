@@ -24,6 +24,7 @@ import pandas as pd
 
 from macro_models.strategies.base import StrategySignal, TargetExposure
 from macro_models.strategies.calendars import fomc_meetings, known_scheduled, next_event
+from macro_models.strategies.levels import zn_price
 
 FED_FUNDS = "fred__DFF"
 BILL_3M = "ust_par:3M"
@@ -36,14 +37,6 @@ def implied_move_bp(bill_pct: float, funds_pct: float, days_before: int, basis_p
     if not 0 <= days_before < BILL_DAYS:
         raise ValueError(f"the decision is {days_before} days out, not inside 91")
     return (bill_pct - basis_pp - funds_pct) * BILL_DAYS / (BILL_DAYS - days_before) * 100
-
-
-def zn_price(yield_pct: float) -> float:
-    """ZN quote (per 100): a 10-year 6 % semiannual note at the yield."""
-    y = yield_pct / 200
-    if y == 0:
-        return 160.0
-    return 3 / y * (1 - (1 + y) ** -20) + 100 * (1 + y) ** -20
 
 
 class FomcEvent:

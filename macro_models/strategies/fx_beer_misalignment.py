@@ -30,9 +30,8 @@ import pandas as pd
 import statsmodels.api as sm
 
 from macro_models.strategies.base import StrategySignal, TargetExposure
-from macro_models.strategies.fx_carry_to_risk import (
-    FED_FUNDS,
-    PTAX,
+from macro_models.strategies.fx_carry_to_risk import FED_FUNDS, PTAX
+from macro_models.strategies.levels import (
     check_positive,
     exit_levels,
     last_value,

@@ -18,10 +18,8 @@ import numpy as np
 import pandas as pd
 
 from macro_models.strategies.base import StrategySignal, TargetExposure
-from macro_models.strategies.fx_carry_to_risk import (
-    CDI,
-    FED_FUNDS,
-    PTAX,
+from macro_models.strategies.fx_carry_to_risk import CDI, FED_FUNDS, PTAX
+from macro_models.strategies.levels import (
     check_positive,
     exit_levels,
     last_value,

@@ -19,25 +19,18 @@ import numpy as np
 import pandas as pd
 
 from macro_models.strategies.base import StrategySignal, TargetExposure
-from macro_models.strategies.fx_carry_to_risk import (
+from macro_models.strategies.levels import (
     check_fresh,
     check_positive,
     exit_levels,
     upto,
     vol_per_day,
+    zn_price,
 )
 
 DI1_5Y = "di1:1260"
 UST_5Y = "ust_par:5Y"
 UST_10Y = "ust_par:10Y"
-
-
-def zn_price(yield_pct: float, coupon_pct: float = 6.0, years: int = 10) -> float:
-    """Price per 100 of a semiannual ``coupon_pct`` bond of ``years`` years at ``yield_pct``."""
-    y, n, c = yield_pct / 200, 2 * years, coupon_pct / 2
-    if y == 0:
-        return c * n + 100
-    return c * (1 - (1 + y) ** -n) / y + 100 * (1 + y) ** -n
 
 
 class RatesBrUsSpread:

@@ -20,7 +20,7 @@ import pandas as pd
 import statsmodels.api as sm
 
 from macro_models.strategies.base import StrategySignal, TargetExposure
-from macro_models.strategies.fx_carry_to_risk import (
+from macro_models.strategies.levels import (
     check_fresh,
     check_positive,
     exit_levels,

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from macro_models.strategies.base import StrategySignal, TargetExposure
-from macro_models.strategies.fx_carry_to_risk import (
+from macro_models.strategies.levels import (
     check_fresh,
     check_positive,
     exit_levels,

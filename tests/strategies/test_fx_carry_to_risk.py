@@ -5,14 +5,8 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
-from macro_models.strategies.fx_carry_to_risk import (
-    CDI,
-    FED_FUNDS,
-    PTAX,
-    FxCarryToRisk,
-    exit_levels,
-    vol_per_day,
-)
+from macro_models.strategies.fx_carry_to_risk import CDI, FED_FUNDS, PTAX, FxCarryToRisk
+from macro_models.strategies.levels import exit_levels, vol_per_day
 
 AS_OF = date(2024, 4, 19)
 
