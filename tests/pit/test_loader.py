@@ -23,6 +23,7 @@ from macro_models.connectors.bcb_sgs import BcbSgsFetcher
 from macro_models.connectors.load import load_payload
 from macro_models.dbt_runner import run_dbt
 from macro_models.pit import PointInTimeLoader, as_of_cutoff
+from macro_models.pit.history import PointInTimeHistory
 from tests.conftest import TEST_DB, fresh_database
 
 pytestmark = pytest.mark.slow
@@ -231,3 +232,49 @@ def test_series_not_yet_released_is_missing(loader):
     frame = loader.load([IPCA], *YEAR, date(2023, 2, 14))
     assert frame.index.tolist() == [pd.Timestamp(2023, 1, 1)]
     assert frame[IPCA].tolist() == [0.53]
+
+
+# PointInTimeHistory: the same answers from one read of every vintage.
+
+
+@pytest.fixture(scope="module")
+def history(pit_engine) -> PointInTimeHistory:
+    return PointInTimeHistory(pit_engine, [IPCA, SELIC], *YEAR, until=date(2030, 1, 1))
+
+
+def test_history_answers_as_the_loader_at_every_vintage_boundary(loader, history, vintages):
+    checked = 0
+    for instant in _probe_instants(vintages):
+        try:
+            expected = loader.load([IPCA, SELIC], *YEAR, instant)
+        except ValueError as exc:
+            with pytest.raises(ValueError, match=str(exc).split(" for ")[1]):
+                history.load([IPCA, SELIC], *YEAR, instant)
+            continue
+        got = history.load([IPCA, SELIC], *YEAR, instant)
+        assert_frame_equal(got, expected)
+        assert got.attrs == expected.attrs
+        checked += 1
+    assert checked > 10
+    assert history.n_vintages == 20 and history.n_revised == 1
+
+
+def test_history_holds_the_revision_out_until_its_known_at(history):
+    def june(as_of):
+        return history.load([IPCA], *YEAR, as_of).loc[pd.Timestamp(REVISED_DAY), IPCA]
+
+    assert june(REVISED_AT) == OLD
+    assert june(REVISED_AT + US) == NEW
+
+
+def test_history_refuses_what_it_did_not_read(pit_engine, history):
+    with pytest.raises(ValueError, match="not held by this history: bcb_sgs__1"):
+        history.load([IPCA, "bcb_sgs__1"], *YEAR, date(2024, 1, 1))
+    with pytest.raises(ValueError, match="outside this history"):
+        history.load([IPCA], date(2022, 1, 1), date(2023, 12, 31), date(2024, 1, 1))
+    short = PointInTimeHistory(pit_engine, [IPCA], *YEAR, until=date(2024, 1, 1))
+    with pytest.raises(ValueError, match="after this history's horizon 2024-01-01"):
+        short.load([IPCA], *YEAR, date(2024, 1, 2))
+    # Nothing known after the horizon is read: neither the revision nor December 2023's IPCA,
+    # released on 2024-01-11.
+    assert short.n_vintages == 11
