@@ -169,3 +169,37 @@ def dv01(pu: ArrayLike, du: ArrayLike) -> float | np.ndarray:
     with np.errstate(invalid="ignore"):
         value = np.where(n > 0, p * n / DAYS_PER_YEAR / (1.0 + r) / 10_000.0, 0.0)
     return _out(value)
+
+
+def correction_factor(cdi_pct: ArrayLike, days: ArrayLike = 1) -> float | np.ndarray:
+    """B3's FC: ``(1 + DI/100) ** (days/252)``, the CDI accrual of the previous settlement.
+
+    ``cdi_pct`` is the DI rate of the day before (% per year, base 252); ``days`` the national
+    business days since the previous settlement (1 on an ordinary day).
+    """
+    r = np.asarray(cdi_pct, dtype=float) / 100.0
+    n = np.asarray(days, dtype=float)
+    if np.any(n < 0) or np.any(r <= -1):
+        raise ValueError("days must be >= 0 and cdi_pct > -100")
+    return _out((1.0 + r) ** (n / DAYS_PER_YEAR))
+
+
+def daily_settlement(
+    pu_today: ArrayLike,
+    pu_previous: ArrayLike,
+    cdi_pct: ArrayLike,
+    contracts: ArrayLike = 1,
+    days: ArrayLike = 1,
+) -> float | np.ndarray:
+    """B3's daily adjustment (ajuste diário) in BRL of a position carried from the previous day.
+
+    ``AD = (PA_t − PA_{t−1} · FC_t) · M · N`` with PA the settlement PUs of the same contract,
+    FC the correction factor (``correction_factor(cdi_pct, days)``), M = R$ 1.00 per point and
+    N = ``contracts``, positive for a position long in PU. Buying the rate is selling PU: a
+    payer of the rate holds N < 0. The PU is carried forward at the CDI, so a position earns
+    only the excess over the CDI.
+    """
+    pa_t = np.asarray(pu_today, dtype=float)
+    pa_prev = np.asarray(pu_previous, dtype=float)
+    fc = np.asarray(correction_factor(cdi_pct, days), dtype=float)
+    return _out((pa_t - pa_prev * fc) * np.asarray(contracts, dtype=float))

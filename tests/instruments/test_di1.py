@@ -182,3 +182,26 @@ def test_easter_and_the_holidays_that_move_with_it() -> None:
         h2024
     )
     assert len(h2024) == 13 and len(di1.national_holidays(2023)) == 12
+
+
+def test_daily_settlement_worked_example() -> None:
+    # A payer of 10 contracts (short PU) carried from 87,123.45 to 87,160.00 with the previous
+    # DI at 13.65 %: FC = 1.1365 ** (1/252) = 1.000507880373262 and
+    # AD = (87160.00 − 87123.45 · FC) · (−10) = R$ 76.98290 (computed with 40-digit decimals).
+    assert_allclose(di1.correction_factor(13.65), 1.000507880373261858, rtol=1e-15)
+    assert_allclose(di1.daily_settlement(87_160.00, 87_123.45, 13.65, -10), 76.982903, rtol=1e-7)
+    # Over a 3-day gap the CDI compounds over the 3 business days.
+    assert_allclose(di1.correction_factor(13.65, 3), 1.1365 ** (3 / 252), rtol=1e-15)
+
+
+def test_a_contract_priced_at_the_cdi_settles_to_nothing() -> None:
+    # If the curve stays at the CDI, the PU grows exactly at FC: no excess, no adjustment.
+    for rate, du in [(10.0, 252), (13.65, 40), (2.0, 1000)]:
+        pu_prev, pu_now = di1.pu_from_rate(rate, du), di1.pu_from_rate(rate, du - 1)
+        assert_allclose(di1.daily_settlement(pu_now, pu_prev, rate, 1), 0.0, atol=1e-8)
+    # A 1 bp rise loses the long-PU holder about one DV01 (the payer gains it).
+    pu_prev = di1.pu_from_rate(10.0, 253)
+    pu_now = di1.pu_from_rate(10.01, 252)
+    assert_allclose(
+        di1.daily_settlement(pu_now, pu_prev, 10.0, -1), di1.dv01(pu_now, 252), rtol=1e-3
+    )
