@@ -1,0 +1,1 @@
+"""Portfolio construction: from aggregated signals to sized, limit-checked weights of NAV."""
