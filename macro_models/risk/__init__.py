@@ -1,0 +1,1 @@
+"""Risk engine: covariance, VaR/ES, Monte Carlo, decomposition, stress, limits, backtests."""
