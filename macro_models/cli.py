@@ -317,6 +317,8 @@ def run_daily_cmd(
             ("agents", "inflation, monetary policy, fiscal, FX, cross-asset, as of the date"),
             ("strategies", "the 12 registered strategies, point-in-time"),
             ("signals", "aggregate (confidence, rank, Bayesian), monitor, save"),
+            ("portfolio", "target positions from the signals (Black-Litterman, limits), save"),
+            ("risk", "VaR/ES (historical, parametric, Monte Carlo), stress, limits, save"),
         ):
             out.print(f"{name:<10} {'-':>7}  would {what}", highlight=False)
         return
@@ -324,6 +326,67 @@ def run_daily_cmd(
     out.print(f"[bold]summary[/bold] {run.summary}", highlight=False)
     if not run.ok:
         raise typer.Exit(1)
+
+
+@app.command()
+def backtest(
+    strategy: Annotated[str, typer.Option(help="A strategy id, or 'all' for the whole book.")],
+    start: Annotated[str, typer.Option(help="First date (ISO).")],
+    end: Annotated[str, typer.Option(help="Last date (ISO).")],
+    rebalance: Annotated[int, typer.Option(help="Sessions between signals.")] = 5,
+    out_file: Annotated[
+        Path | None, typer.Option("--out", help="Tearsheet path (default under $MACRO_HOME).")
+    ] = None,
+) -> None:
+    """Backtest point-in-time: metrics, walk-forward, tearsheet, saved to analytics.*."""
+    from macro_models.backtest.run import run_backtest, save_run
+    from macro_models.config import get_settings
+    from macro_models.strategies.registry import STRATEGIES
+
+    first, last = _parse_date(start, "--start"), _parse_date(end, "--end")
+    assert first is not None and last is not None
+    if strategy != "all" and strategy not in STRATEGIES:
+        raise _fail(f"unknown strategy {strategy!r}; known: all, {', '.join(sorted(STRATEGIES))}")
+    ids = list(STRATEGIES) if strategy == "all" else [strategy]
+    engine = _engine()
+    try:
+        report = run_backtest(engine, ids, first, last, rebalance_every=rebalance)
+    except ValueError as exc:
+        raise _fail(str(exc)) from None
+    run_id = save_run(engine, report)
+    path = out_file or get_settings().home_dir / "reports" / f"backtest_{run_id}_{strategy}.html"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(report.html, encoding="utf-8")
+    _print_backtest(report, run_id, path)
+
+
+def _print_backtest(report, run_id: int, path: Path) -> None:
+    k = report.metrics
+    out.print(
+        f"[bold]backtest {run_id}[/bold] {report.strategy_id} {k['start']}..{k['end']} "
+        f"({k['n_days']} sessions, {k['n_trials']} trials)",
+        highlight=False,
+    )
+    out.print(
+        f"return {k['ann_return']:+.2%}/y  vol {k['ann_vol']:.2%}  Sharpe {k['sharpe']:.2f}  "
+        f"Sortino {k['sortino']:.2f}  Calmar {k['calmar']:.2f}  max DD {k['max_drawdown']:.2%} "
+        f"({k['max_dd_days']} days)  hit {k['hit_rate']:.1%}  turnover {k['turnover']:.1f}x/y",
+        highlight=False,
+    )
+    dsr = k.get("dsr")
+    dsr_text = f"{dsr:.2f}" if isinstance(dsr, float) and dsr == dsr else "n/a"
+    out.print(
+        f"PSR {k['psr']:.2f}  DSR {dsr_text}  costs {k['costs_ann']:.2%}/y  "
+        f"margin mean {k['mean_margin']:.1%} max {k['max_margin']:.1%} of NAV",
+        highlight=False,
+    )
+    if "wf_oos_sharpe_mean" in k:
+        out.print(
+            f"walk-forward: in-sample Sharpe {k['wf_is_sharpe_mean']:.2f}, "
+            f"out-of-sample {k['wf_oos_sharpe_mean']:.2f}",
+            highlight=False,
+        )
+    out.print(f"tearsheet {path}", highlight=False)
 
 
 def _print_step(step) -> None:

@@ -1,0 +1,1 @@
+"""Backtests: the engine, metrics, walk-forward validation and the tearsheet."""
