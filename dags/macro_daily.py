@@ -1,4 +1,5 @@
-"""macro_daily: ingest → dbt (Cosmos) → agents → strategies → signals for one business date.
+"""macro_daily: ingest → dbt (Cosmos) → agents → strategies → signals → portfolio → risk for one
+business date.
 
 Thin by design: heavy imports (pandas, macro_models) happen inside tasks; Cosmos renders the dbt
 task group from the manifest that `make setup` builds, so parsing never runs dbt.
@@ -19,6 +20,8 @@ BRONZE_SGS = table_asset("bronze", "bcb_sgs__series")
 AGENT_REPORTS = table_asset("analytics", "agent_reports")
 STRATEGY_SIGNALS = table_asset("analytics", "strategy_signals")
 SIGNALS = table_asset("analytics", "signals")
+PORTFOLIO_TARGETS = table_asset("analytics", "portfolio_targets")
+RISK_REPORTS = table_asset("analytics", "risk_reports")
 
 
 def _engine():
@@ -83,7 +86,19 @@ def macro_daily():
 
             return signals_step(_engine(), _run_date(ds))
 
-        agents() >> strategies() >> signals()
+        @task(outlets=[PORTFOLIO_TARGETS])
+        def portfolio(ds: str | None = None) -> str:
+            from macro_models.pipeline.steps import portfolio as portfolio_step
+
+            return portfolio_step(_engine(), _run_date(ds))
+
+        @task(outlets=[RISK_REPORTS])
+        def risk(ds: str | None = None) -> str:
+            from macro_models.pipeline.steps import risk as risk_step
+
+            return risk_step(_engine(), _run_date(ds))
+
+        agents() >> strategies() >> signals() >> portfolio() >> risk()
 
     ingest() >> transform >> dbt_unit_tests() >> analytics
 

@@ -98,8 +98,49 @@ def run_demo(console: Console) -> int:
     return 0
 
 
+def _print_targets_and_risk(console: Console, engine, as_of: date) -> None:
+    """The target book (weight, notional) and the risk headline of the day."""
+    with engine.connect() as conn:
+        targets = conn.execute(
+            text(
+                "select instrument_id, weight, notional_brl from analytics.portfolio_targets "
+                "where as_of_date = :d and weight <> 0 order by abs(weight) desc"
+            ),
+            {"d": as_of},
+        ).all()
+        risk = conn.execute(
+            text("select nav_brl, report from analytics.risk_reports where as_of_date = :d"),
+            {"d": as_of},
+        ).first()
+    if targets:
+        book = ", ".join(f"{i} {w:+.1%} (R$ {n / 1e6:+,.0f}m)" for i, w, n in targets)
+        console.print(f"  {'targets':<16} {book}", highlight=False)
+    if risk is None:
+        return
+    nav, report = risk
+    var_es = report["var_es"]
+    for method in ("historical", "parametric", "monte_carlo"):
+        v, e = var_es[method]["0.99"]["var"], var_es[method]["0.99"]["es"]
+        console.print(
+            f"  {'risk ' + method:<16} VaR99 R$ {v / 1e6:.1f}m ({v / nav:.2%} NAV), "
+            f"ES99 R$ {e / 1e6:.1f}m",
+            highlight=False,
+        )
+    flagged = [f"{c['name']} {c['status']} ({c['utilisation']:.0%})" for c in report["limits"]]
+    worst = report["worst_stress"]
+    console.print(
+        f"  {'limits':<16} {', '.join(flagged)}; circuit breaker x{report['circuit_breaker']:.2f}",
+        highlight=False,
+    )
+    pnl = report["stress"][worst]["pnl_brl"]
+    console.print(
+        f"  {'worst stress':<16} {worst}: R$ {pnl / 1e6:,.1f}m ({pnl / nav:.1%} NAV)",
+        highlight=False,
+    )
+
+
 def _print_summary(console: Console, engine, as_of: date) -> None:
-    """Each agent's headline and the aggregated book of the day."""
+    """Each agent's headline, the aggregated book, the target book and the risk headline."""
     with engine.connect() as conn:
         reports = conn.execute(
             text(
@@ -125,6 +166,7 @@ def _print_summary(console: Console, engine, as_of: date) -> None:
     if book:
         positions = ", ".join(f"{i} {x:+.2f} ({n} votes)" for i, x, n in book)
         console.print(f"  {'book':<16} {positions}", highlight=False)
+    _print_targets_and_risk(console, engine, as_of)
     console.print(
         "\nnext: `.venv/bin/macro serve` then http://127.0.0.1:8000/docs · "
         "`.venv/bin/macro export --series bcb_sgs__432 --as-of 2020-06-30` · "

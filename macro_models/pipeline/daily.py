@@ -53,6 +53,8 @@ def run_daily(
         ("agents", lambda: steps.agents(engine, run_date)),
         ("strategies", lambda: steps.strategies(engine, run_date)),
         ("signals", lambda: steps.signals(engine, run_date)),
+        ("portfolio", lambda: steps.portfolio(engine, run_date)),
+        ("risk", lambda: steps.risk(engine, run_date)),
     ]
     started, results = datetime.now(UTC), []
     for name, fn in plan:

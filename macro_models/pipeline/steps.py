@@ -112,3 +112,33 @@ def signals(engine: Engine, run_date: date) -> str:
     top = ", ".join(f"{i} {x:+.2f}" for i, x in book.items() if x != 0)
     kinds = ", ".join(f"{a.kind} {a.instrument_id}" for a in alerts)
     return f"book {top or 'flat'}; {len(alerts)} alerts" + (f" ({kinds})" if kinds else "")
+
+
+def portfolio(engine: Engine, run_date: date) -> str:
+    """Target weights from the day's confidence-weighted signals, saved to
+    analytics.portfolio_targets (the date's rows replaced)."""
+    from macro_models.portfolio.daily import describe, run_portfolio, save_targets
+
+    try:
+        run = run_portfolio(engine, run_date)
+    except ValueError as exc:
+        if "no confidence_weighted signals" not in str(exc):
+            raise
+        return f"no book: {exc}"
+    save_targets(engine, run)
+    return describe(run)
+
+
+def risk(engine: Engine, run_date: date) -> str:
+    """VaR/ES, components, stress, limits and VaR backtest of the day's targets, saved to
+    analytics.risk_reports."""
+    from macro_models.risk.daily import describe, run_risk, save_risk_report
+
+    try:
+        run = run_risk(engine, run_date)
+    except ValueError as exc:
+        if "no portfolio targets" not in str(exc):
+            raise
+        return f"no risk report: {exc}"
+    save_risk_report(engine, run)
+    return describe(run)

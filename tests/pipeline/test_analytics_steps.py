@@ -112,4 +112,4 @@ def test_run_daily_dry_run_names_every_step() -> None:
     )
     assert proc.returncode == 0, proc.stderr
     names = [line.split()[0] for line in proc.stdout.splitlines() if line.strip()]
-    assert names == ["ingest", "transform", "agents", "strategies", "signals"]
+    assert names == ["ingest", "transform", "agents", "strategies", "signals", "portfolio", "risk"]
