@@ -49,7 +49,7 @@ def standard_limits(
     var_99: float = 0.02,
     drawdown: float = 0.10,
     concentration: float = 0.35,
-    dv01_per_nav: float = 2e-5,
+    dv01_per_nav: float = 2e-4,
 ) -> tuple[Limit, ...]:
     """The fund's default limits; ``dv01`` in BRL per bp is ``dv01_per_nav * nav``.
 

@@ -1,12 +1,15 @@
 """Stress scenarios as data: historical replays and hypothetical shocks, and their P&L.
 
-A shock is a return per unit notional (a fraction) of a LONG-PRICE position in the instrument:
-for DI1/LTN/NTNB/DAP that is long the PU, which loses when rates rise. Rate moves in bp become
-returns with :func:`yield_shock_to_return` and the reference modified durations below (years).
+A shock is a return per unit notional (a fraction) of a +1 position in the fund's convention
+(``TargetExposure``, backtest.market): long the price for LTN, NTNB, DAP, ZN, IND, ES; long
+dollars for USDBRL and DOL; and for DI1 *paying* the rate, which gains when rates rise. Rate
+moves in bp become returns with :func:`yield_shock_to_return` and the modified durations of the
+instruments as the backtest and the risk report price them (years).
 
-Instruments: DI1 (one-day DI future, ~2y point), LTN (2y zero prefixado), NTNB (NTN-B 2035,
-real yield), DAP (DI x IPCA future, ~2030), USDBRL (spot, +: BRL weakens), DOL (B3 dollar
-future, as USDBRL), IND (Ibovespa future), ES (E-mini S&P 500), ZN (10y US Treasury note future).
+Instruments: DI1 (one-day DI future, the 1-year constant-maturity contract), LTN (2y zero
+prefixado), NTNB (5-year real zero, as in backtest.market), DAP (DI x IPCA future, ~2030),
+USDBRL (spot, +: BRL weakens), DOL (B3 dollar future, as USDBRL), IND (Ibovespa future), ES
+(E-mini S&P 500), ZN (10y US Treasury note future).
 
 The hand-set historical shocks are approximate, from memory of the closing levels at the window
 ends (one line each, sources in the comments); they are the fallback when an instrument has no
@@ -23,7 +26,9 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-MOD_DURATION: dict[str, float] = {"DI1": 1.8, "LTN": 1.8, "NTNB": 7.0, "DAP": 4.0, "ZN": 6.5}
+MOD_DURATION: dict[str, float] = {"DI1": 0.9, "LTN": 1.8, "NTNB": 4.7, "DAP": 4.0, "ZN": 6.5}
+# Instruments whose +1 position pays the rate: a yield rise is a gain.
+PAYERS = frozenset({"DI1"})
 
 
 def yield_shock_to_return(bp: float, mod_duration: float) -> float:
@@ -35,7 +40,10 @@ def yield_shock_to_return(bp: float, mod_duration: float) -> float:
 
 
 def _rates(bp: Mapping[str, float]) -> dict[str, float]:
-    return {k: yield_shock_to_return(v, MOD_DURATION[k]) for k, v in bp.items()}
+    return {
+        k: (-1 if k in PAYERS else 1) * yield_shock_to_return(v, MOD_DURATION[k])
+        for k, v in bp.items()
+    }
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ import numpy.typing as npt
 import pandas as pd
 from scipy import special, stats
 
-from macro_models.risk.covariance import ledoit_wolf
+from macro_models.risk.covariance import scaled_ledoit_wolf
 from macro_models.risk.montecarlo import monte_carlo_var
 from macro_models.risk.var import check_alpha, historical_var, parametric_var
 
@@ -111,7 +111,7 @@ def _one_var(
     if method == "historical":
         return historical_var(past @ w, alpha)
     if method == "parametric":
-        return parametric_var(w, ledoit_wolf(past)[0], alpha)
+        return parametric_var(w, scaled_ledoit_wolf(past)[0], alpha)
     return monte_carlo_var(w, past, alpha, **mc).var
 
 
@@ -139,8 +139,9 @@ def rolling_var_backtest(
     alpha : float
         VaR confidence.
     method : {"historical", "parametric", "monte_carlo"}
-        Empirical quantile of the window's P&L; Gaussian with the Ledoit-Wolf covariance and
-        zero mean; or :func:`monte_carlo_var` (t copula, ``n_scenarios``, ``seed`` every day).
+        Empirical quantile of the window's P&L; Gaussian with zero mean and the Ledoit-Wolf
+        covariance (shrunk correlation, sample vols: ``scaled_ledoit_wolf``); or
+        :func:`monte_carlo_var` (t copula, ``n_scenarios``, ``seed`` every day).
     step : int
         Evaluate every ``step``-th day from ``window`` on (rows only for those days).
 

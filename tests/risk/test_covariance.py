@@ -8,7 +8,7 @@ import pytest
 from numpy.testing import assert_allclose
 from sklearn.covariance import ledoit_wolf as sklearn_ledoit_wolf
 
-from macro_models.risk.covariance import ledoit_wolf
+from macro_models.risk.covariance import ledoit_wolf, scaled_ledoit_wolf
 
 
 @pytest.mark.parametrize(
@@ -46,3 +46,20 @@ def test_too_few_complete_rows() -> None:
         ledoit_wolf(x)
     with pytest.raises(ValueError, match="must be 2-D"):
         ledoit_wolf(np.ones(5))
+
+
+def test_scaled_version_shrinks_only_correlations_and_keeps_each_variance() -> None:
+    rng = np.random.default_rng(7)
+    vols = np.array([0.0005, 0.01, 0.012, 0.004])  # DI1 1y beside FX, equity and ZN
+    corr = np.array(
+        [[1, 0.3, -0.2, 0.1], [0.3, 1, -0.5, 0.2], [-0.2, -0.5, 1, 0], [0.1, 0.2, 0, 1]]
+    )
+    x = rng.multivariate_normal(np.zeros(4), corr * np.outer(vols, vols), size=300)
+    cov, shrinkage = scaled_ledoit_wolf(x)
+    sd = x.std(axis=0)
+    expected_corr, expected_shrinkage = sklearn_ledoit_wolf(x / sd)
+    assert_allclose(cov, expected_corr * np.outer(sd, sd), rtol=1e-10)
+    assert_allclose(shrinkage, expected_shrinkage, rtol=1e-10)
+    assert_allclose(np.diag(cov), sd**2, rtol=1e-10)
+    # Plain shrinkage towards the mean variance inflates the quiet instrument's variance.
+    assert ledoit_wolf(x)[0][0, 0] > 2 * cov[0, 0]

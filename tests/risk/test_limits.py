@@ -13,7 +13,7 @@ from macro_models.risk.limits import (
     standard_limits,
 )
 
-LIMITS = standard_limits(nav=100e6)  # var 2 %, drawdown 10 %, concentration 35 %, dv01 2k/bp
+LIMITS = standard_limits(nav=10e6)  # var 2 %, drawdown 10 %, concentration 35 %, dv01 2k/bp
 
 
 def _check(**values: float) -> list[LimitCheck]:

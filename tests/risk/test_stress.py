@@ -41,8 +41,9 @@ def test_scenario_data() -> None:
         assert scenario.description
     assert all(s.kind == "hypothetical" and s.window is None for s in HYPOTHETICAL.values())
     crisis = HYPOTHETICAL["br_fiscal_crisis"].shocks
-    # DI1 pays +400bp at duration 1.8: -7.2 %; NTN-B real +250bp at 7.0: -17.5 %.
-    assert_allclose([crisis["DI1"], crisis["NTNB"]], [-0.072, -0.175], rtol=1e-12)
+    # DI1 +400bp at duration 0.9: a payer (DI1 +1) gains 3.6 %; NTN-B real +250bp at 4.7
+    # loses the bond holder 11.75 %.
+    assert_allclose([crisis["DI1"], crisis["NTNB"]], [0.036, -0.1175], rtol=1e-12)
     assert crisis["USDBRL"] == crisis["DOL"] == 0.25 and crisis["IND"] == -0.30
     assert HYPOTHETICAL["global_risk_off"].shocks["ES"] == -0.20
 
@@ -83,8 +84,8 @@ def test_replay_uses_the_scenario_window_and_hand_set_shocks() -> None:
 def test_stress_pnl() -> None:
     w = pd.Series({"USDBRL": 10e6, "IND": -4e6, "DI1": 20e6})
     pnl = stress_pnl(w, SCENARIOS["br_fiscal_crisis"].shocks)
-    # 10m * 0.25 = 2.5m; -4m * -0.30 = 1.2m; 20m * -0.072 = -1.44m.
-    expected = pd.Series({"USDBRL": 2.5e6, "IND": 1.2e6, "DI1": -1.44e6, "total": 2.26e6})
+    # 10m * 0.25 = 2.5m; -4m * -0.30 = 1.2m; a 20m DI1 payer * 0.036 = 0.72m.
+    expected = pd.Series({"USDBRL": 2.5e6, "IND": 1.2e6, "DI1": 0.72e6, "total": 4.42e6})
     pd.testing.assert_series_equal(pnl, expected.rename("pnl"), rtol=1e-12)
     with pytest.raises(ValueError, match=r"no shock for positions: \['CDS'\]"):
         stress_pnl(pd.Series({"CDS": 1.0, "IND": 1.0}), {"IND": -0.1})

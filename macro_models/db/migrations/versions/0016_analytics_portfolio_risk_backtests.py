@@ -43,6 +43,7 @@ def upgrade() -> None:
             as_of_date date not null,
             instrument_id text not null,
             method text not null,
+            nav_brl double precision not null check (nav_brl > 0),
             exposure double precision not null check (exposure between -1 and 1),
             weight double precision not null,
             notional_brl double precision not null,
