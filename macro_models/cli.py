@@ -377,7 +377,9 @@ def _print_backtest(report, run_id: int, path: Path) -> None:
     dsr_text = f"{dsr:.2f}" if isinstance(dsr, float) and dsr == dsr else "n/a"
     out.print(
         f"PSR {k['psr']:.2f}  DSR {dsr_text}  costs {k['costs_ann']:.2%}/y  "
-        f"margin mean {k['mean_margin']:.1%} max {k['max_margin']:.1%} of NAV",
+        f"margin mean {k['mean_margin']:.1%} max {k['max_margin']:.1%} of NAV  "
+        f"DV01 mean {k['mean_abs_dv01_per_mm']:.0f} max {k['max_abs_dv01_per_mm']:.0f} "
+        f"BRL/bp per R$ 1m",
         highlight=False,
     )
     if "wf_oos_sharpe_mean" in k:

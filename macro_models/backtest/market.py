@@ -66,6 +66,8 @@ class MarketReturns:
     returns: pd.DataFrame
     source: pd.DataFrame
     rates: pd.DataFrame  # cdi_factor, ff_factor, fx_factor per session
+    # Return of a +1 position per +1 bp of its yield (DV01 per unit notional), rates instruments.
+    dv01: pd.DataFrame
 
 
 def columns_needed() -> list[str]:
@@ -170,7 +172,33 @@ def build_returns(
     source = pd.DataFrame({k: v[1] for k, v in out.items()})[list(INSTRUMENTS)]
     returns.index.name = source.index.name = "date"
     rates = pd.DataFrame({"cdi_factor": cdi_f, "ff_factor": ff_f, "fx_factor": fx_move})
-    return MarketReturns(returns.iloc[1:], source.iloc[1:], rates.iloc[1:])
+    dv01 = _dv01(p, idx, di1_tenor_bd, ntnb_tenor_bd)
+    return MarketReturns(returns.iloc[1:], source.iloc[1:], rates.iloc[1:], dv01.iloc[1:])
+
+
+def _first_level(p: pd.DataFrame, chain: tuple[str, ...], idx: pd.DatetimeIndex) -> pd.Series:
+    out = pd.Series(np.nan, index=idx)
+    for name in chain:
+        if name in p:
+            out = out.fillna(p[name])
+    return out.ffill(limit=MAX_CARRY_SESSIONS)
+
+
+def _dv01(p: pd.DataFrame, idx: pd.DatetimeIndex, di1_tenor: int, ntnb_tenor: int) -> pd.DataFrame:
+    """Per unit notional and +1 bp: a DI1 payer gains PU·(du/252)/(1+r) per PU (B3's DV01 over
+    the PU); the real zero and the note lose their modified duration."""
+    di = _first_level(p, DI1_1Y, idx)
+    real = _first_level(p, NTNB_5Y, idx)
+    ust = _first_level(p, UST10, idx)
+    zn = pd.Series([zn_price(v) if np.isfinite(v) else np.nan for v in ust], index=idx)
+    zn_up = pd.Series([zn_price(v + 0.01) if np.isfinite(v) else np.nan for v in ust], index=idx)
+    return pd.DataFrame(
+        {
+            "DI1": di1_tenor / 252 / (1 + di / 100) / 10_000,
+            "NTNB": -ntnb_tenor / 252 / (1 + real / 100) / 10_000,
+            "ZN": zn_up / zn - 1,
+        }
+    )
 
 
 def load_returns(engine, start: date, end: date, as_of: date | None = None) -> MarketReturns:
@@ -192,4 +220,6 @@ def load_returns(engine, start: date, end: date, as_of: date | None = None) -> M
     sessions = pd.DatetimeIndex(business_days(lead, end, "B3"))
     result = build_returns(panel, sessions)
     keep = result.returns.index >= pd.Timestamp(start)
-    return MarketReturns(result.returns[keep], result.source[keep], result.rates[keep])
+    return MarketReturns(
+        result.returns[keep], result.source[keep], result.rates[keep], result.dv01[keep]
+    )

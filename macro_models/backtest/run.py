@@ -63,6 +63,7 @@ class BacktestReport:
     attribution: pd.DataFrame
     folds: pd.DataFrame | None
     strategies: dict[str, StrategyRun] = field(default_factory=dict)
+    dv01: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))  # per unit NAV
     html: str = ""
 
 
@@ -187,6 +188,8 @@ def run_backtest(
     book = next(iter(runs.values())).simulation
     if not single:
         book = _since(_book(runs, market, config), start)
+    rates_weights = book.weights.reindex(columns=market.dv01.columns, fill_value=0.0)
+    dv01 = (rates_weights * market.dv01.reindex(rates_weights.index)).sum(axis=1)
     trials = pd.DataFrame({k: v for run in runs.values() for k, v in run.variants.items()})
     trial_sharpes = [_sharpe(trials[c]) for c in trials]
     returns = book.returns
@@ -201,6 +204,9 @@ def run_backtest(
         mean_margin=float(book.margin.mean()),
         max_margin=float(book.margin.max()),
         mean_leverage=float(book.leverage.mean()),
+        # Net DV01 of the book, BRL per bp per R$ 1m of NAV (DI1, NTN-B and ZN positions).
+        mean_abs_dv01_per_mm=float(dv01.abs().mean() * 1e6),
+        max_abs_dv01_per_mm=float(dv01.abs().max() * 1e6),
         cdi_ann=float(np.exp(np.log(market.rates["cdi_factor"][window].dropna()).mean() * 252) - 1),
     )
     # Walk-forward: over one strategy's variants, or over the strategies of the book.
@@ -236,6 +242,7 @@ def run_backtest(
         _attribution(runs, book, 1.0 if single else _book_scale(len(runs))),
         folds,
         runs,
+        dv01,
     )
     report.html = render_tearsheet(
         f"Backtest: {name} {start}..{end}",
@@ -268,6 +275,7 @@ def save_run(engine: Engine, report: BacktestReport) -> int:
     daily = pd.DataFrame(
         {
             "return": sim.returns,
+            "dv01_per_mm": report.dv01 * 1e6,
             "costs": sim.costs,
             "turnover": sim.turnover,
             "leverage": sim.leverage,

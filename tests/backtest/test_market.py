@@ -32,6 +32,10 @@ def test_di1_at_the_cdi_earns_nothing_and_a_payer_gains_dv01_on_a_rise() -> None
     # (up to convexity).
     pu_prev, pu_now = di1.pu_from_rate(10.0, 252), di1.pu_from_rate(10.01, 251)
     assert_allclose(r.iloc[0], di1.dv01(pu_now, 251) / pu_prev, rtol=1e-3)
+    # The DV01 per unit notional the book is measured with is B3's DV01 over the PU.
+    dv01 = market.build_returns(up, SESSIONS).dv01["DI1"]
+    pu_1y = di1.pu_from_rate(10.01, 252)
+    assert_allclose(dv01.iloc[-1], di1.dv01(pu_1y, 252) / pu_1y, rtol=1e-12)
 
 
 def test_usdbrl_pays_the_cdi_fed_funds_carry() -> None:
@@ -72,6 +76,8 @@ def test_zn_follows_the_note_price_and_carry() -> None:
     from macro_models.strategies.levels import zn_price
 
     assert_allclose(r.iloc[0], zn_price(4.1) / zn_price(4.0) - 1, rtol=1e-12)
+    # A long ZN loses about its modified duration (~8 at 4 %) per bp.
+    assert -9e-4 < market.build_returns(p, SESSIONS).dv01["ZN"].iloc[0] < -7e-4
     # Then no price move, and the carry of the 4.1 % yield over 4.0 % funding, a day at a time.
     assert_allclose(r.iloc[1:], 0.001 / 360, rtol=1e-9)
 

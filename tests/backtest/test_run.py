@@ -98,6 +98,7 @@ def test_the_book_of_all_strategies_is_measured_attributed_and_saved(gold_engine
     traded = [s for s, r in report.strategies.items() if (r.exposures != 0).any().any()]
     assert len(traded) >= 10, report.strategies.keys()
     assert report.html.count("<svg") >= 4
+    assert k["max_abs_dv01_per_mm"] >= k["mean_abs_dv01_per_mm"] > 0  # DI1 and NTN-B traded
     run_id = save_run(gold_engine, report)
     with gold_engine.connect() as conn:
         row = conn.execute(
