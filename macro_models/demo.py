@@ -104,7 +104,7 @@ def _print_targets_and_risk(console: Console, engine, as_of: date) -> None:
         targets = conn.execute(
             text(
                 "select instrument_id, weight, notional_brl from analytics.portfolio_targets "
-                "where as_of_date = :d and weight <> 0 order by abs(weight) desc"
+                "where as_of_date = :d and abs(weight) >= 0.0005 order by abs(weight) desc"
             ),
             {"d": as_of},
         ).all()
