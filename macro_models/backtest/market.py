@@ -31,10 +31,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from macro_models.instruments import di1
-from macro_models.strategies.levels import zn_price
+from macro_models.strategies.levels import zn_prices
 
 CDI = "panel:bcb_sgs__12"  # % per business day
 FED_FUNDS = "panel:fred__DFF"  # % p.a., act/360
@@ -161,7 +162,7 @@ def build_returns(
     zn = []
     for s in UST10:
         y = col(s)
-        price = pd.Series([zn_price(v) if np.isfinite(v) else np.nan for v in y], index=idx)
+        price = pd.Series(zn_prices(y.to_numpy()), index=idx)
         carry = (y.shift(1) - ff.shift(1)) / 100 * c / 360
         zn.append(((price / price.shift(1) - 1 + carry) * fx_move).rename(s))
     out["ZN"] = _chain(zn)
@@ -184,21 +185,33 @@ def _first_level(p: pd.DataFrame, chain: tuple[str, ...], idx: pd.DatetimeIndex)
     return out.ffill(limit=MAX_CARRY_SESSIONS)
 
 
+def rate_sensitivities(
+    di1_pct: npt.ArrayLike,
+    real_pct: npt.ArrayLike,
+    ust_pct: npt.ArrayLike,
+    di1_tenor_bd: int = 252,
+    ntnb_tenor_bd: int = 1260,
+) -> dict[str, np.ndarray]:
+    """Return of a +1 position per +1 bp of its yield (DV01 per unit notional), % p.a. inputs.
+
+    A DI1 payer gains ``(du/252)/(1+r)`` (B3's DV01 over the PU); the real zero loses its
+    modified duration; ZN loses ``−dP/dy / P`` of the 6 % note (central difference).
+    Minus 10,000 times these are the signed modified durations the portfolio limits use.
+    """
+    di1 = np.asarray(di1_pct, dtype=float)
+    real = np.asarray(real_pct, dtype=float)
+    ust = np.asarray(ust_pct, dtype=float)
+    zn_slope = (zn_prices(ust + 0.01) - zn_prices(ust - 0.01)) / 2 / zn_prices(ust)
+    return {
+        "DI1": di1_tenor_bd / 252 / (1 + di1 / 100) / 10_000,
+        "NTNB": -ntnb_tenor_bd / 252 / (1 + real / 100) / 10_000,
+        "ZN": zn_slope,
+    }
+
+
 def _dv01(p: pd.DataFrame, idx: pd.DatetimeIndex, di1_tenor: int, ntnb_tenor: int) -> pd.DataFrame:
-    """Per unit notional and +1 bp: a DI1 payer gains PU·(du/252)/(1+r) per PU (B3's DV01 over
-    the PU); the real zero and the note lose their modified duration."""
-    di = _first_level(p, DI1_1Y, idx)
-    real = _first_level(p, NTNB_5Y, idx)
-    ust = _first_level(p, UST10, idx)
-    zn = pd.Series([zn_price(v) if np.isfinite(v) else np.nan for v in ust], index=idx)
-    zn_up = pd.Series([zn_price(v + 0.01) if np.isfinite(v) else np.nan for v in ust], index=idx)
-    return pd.DataFrame(
-        {
-            "DI1": di1_tenor / 252 / (1 + di / 100) / 10_000,
-            "NTNB": -ntnb_tenor / 252 / (1 + real / 100) / 10_000,
-            "ZN": zn_up / zn - 1,
-        }
-    )
+    di, real, ust = (_first_level(p, chain, idx).to_numpy() for chain in (DI1_1Y, NTNB_5Y, UST10))
+    return pd.DataFrame(rate_sensitivities(di, real, ust, di1_tenor, ntnb_tenor), index=idx)
 
 
 def load_returns(engine, start: date, end: date, as_of: date | None = None) -> MarketReturns:

@@ -36,6 +36,7 @@ from macro_models.backtest.signals import rebalance_dates, strategy_exposures
 from macro_models.backtest.tearsheet import render_tearsheet
 from macro_models.backtest.variants import variant_id, variant_kwargs
 from macro_models.backtest.walk_forward import walk_forward
+from macro_models.db.jsonb import jsonable
 from macro_models.pit.history import PointInTimeHistory
 
 TRAIN_DAYS, TEST_DAYS = 756, 252
@@ -255,20 +256,6 @@ def run_backtest(
     return report
 
 
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, pd.Timestamp | date):
-        return value.isoformat()
-    return value
-
-
 def save_run(engine: Engine, report: BacktestReport) -> int:
     """Insert the run into analytics.backtest_runs; returns its run_id."""
     sim = report.simulation
@@ -283,16 +270,16 @@ def save_run(engine: Engine, report: BacktestReport) -> int:
     )
     daily_json = {
         "dates": [d.date().isoformat() for d in daily.index],
-        **{c: _jsonable(daily[c].round(10).tolist()) for c in daily},
+        **{c: jsonable(daily[c].round(10).tolist()) for c in daily},
     }
     row = {
         "strategy_id": report.strategy_id,
         "start_date": report.start,
         "end_date": report.end,
-        "params": json.dumps(_jsonable(report.params)),
-        "metrics": json.dumps(_jsonable(report.metrics)),
+        "params": json.dumps(jsonable(report.params)),
+        "metrics": json.dumps(jsonable(report.metrics)),
         "attribution": json.dumps(
-            _jsonable(
+            jsonable(
                 report.attribution.astype(object).where(report.attribution.notna()).to_dict("index")
             )
         ),

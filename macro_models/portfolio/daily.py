@@ -79,21 +79,14 @@ class PortfolioRun:
 
 
 def modified_durations(di1_1y: float, real_5y: float, ust_10y: float) -> dict[str, float]:
-    """Signed modified durations (years) from current rates in % p.a.
+    """Signed modified durations (years) from current rates in % p.a., from the backtest's own
+    sensitivities (``backtest.market.rate_sensitivities``): DI1 and NTNB are the 1- and 5-year
+    constant-maturity zeros, ZN the 6 % 10-year note. DI1 is negative because +1 pays the rate
+    (it gains when rates rise)."""
+    from macro_models.backtest.market import rate_sensitivities
 
-    DI1 and NTNB are constant-maturity zeros (1 and 5 years, base 252): ``T / (1 + r)``; ZN is
-    the 6 % 10-year note at the 10-year yield, ``-dP/dy / P`` by central difference. DI1 is
-    negative because +1 pays the rate (it gains when rates rise).
-    """
-    from macro_models.strategies.levels import zn_price
-
-    bump = 0.01  # % points, i.e. 1 bp
-    zn = (zn_price(ust_10y - bump) - zn_price(ust_10y + bump)) / (2 * bump / 100)
-    return {
-        "DI1": -1.0 / (1 + di1_1y / 100),
-        "NTNB": 5.0 / (1 + real_5y / 100),
-        "ZN": float(zn / zn_price(ust_10y)),
-    }
+    per_bp = rate_sensitivities(di1_1y, real_5y, ust_10y)
+    return {k: float(-v * 10_000) for k, v in per_bp.items()}
 
 
 def build_meta(instruments: list[str], levels: dict[str, float]) -> pd.DataFrame:

@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, text
 
+from macro_models.db.jsonb import jsonable
 from macro_models.risk import report as rr
 from macro_models.risk.covariance import scaled_ledoit_wolf
 from macro_models.risk.limits import check_limits, circuit_breaker, standard_limits
@@ -284,7 +285,7 @@ def run_risk(engine: Engine, run_date: date) -> RiskRun:
         hist["0.99"]["es"],
         breaches,
         warnings,
-        rr.jsonable(report),
+        jsonable(report),
     )
 
 
@@ -311,7 +312,7 @@ def save_risk_report(engine: Engine, run: RiskRun) -> None:
                 "es99": run.es_99_brl,
                 "b": run.breaches,
                 "w": run.warnings,
-                "report": json.dumps(rr.jsonable(run.report), allow_nan=False),
+                "report": json.dumps(jsonable(run.report), allow_nan=False),
             },
         )
 

@@ -7,9 +7,6 @@ VaR and ES positive losses in BRL over one day.
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any
-
 import numpy as np
 import pandas as pd
 
@@ -126,26 +123,3 @@ def drawdown(pnl: np.ndarray, nav: float) -> dict[str, float]:
     peak = np.maximum.accumulate(np.concatenate([[nav], path]))[1:]
     dd = 1.0 - path / peak
     return {"current": float(dd[-1]) if dd.size else 0.0, "max": float(dd.max(initial=0.0))}
-
-
-def jsonable(value: Any) -> Any:
-    """``value`` with numpy types converted, NaN/inf → None, dates → ISO strings."""
-    if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, pd.Series):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, pd.DataFrame):
-        return {str(k): jsonable(v) for k, v in value.to_dict("index").items()}
-    if isinstance(value, list | tuple | set | np.ndarray | pd.Index):
-        return [jsonable(v) for v in value]
-    if isinstance(value, pd.Timestamp):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, bool | np.bool_):
-        return bool(value)
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, float | np.floating):
-        return float(value) if np.isfinite(value) else None
-    return value

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 
@@ -83,12 +84,17 @@ def check_fresh(last: pd.Timestamp, as_of: date, max_stale_days: int, what: str)
         raise ValueError(f"{what} last known on {last.date()}, {age} days before {as_of}")
 
 
-def zn_price(yield_pct: float, coupon_pct: float = 6.0, years: int = 10) -> float:
-    """Price per 100 of a semiannual ``coupon_pct`` bond of ``years`` years at ``yield_pct``.
+def zn_prices(yield_pct: npt.ArrayLike, coupon_pct: float = 6.0, years: int = 10) -> np.ndarray:
+    """Price per 100 of a semiannual ``coupon_pct`` bond of ``years`` years at each yield
+    (% p.a.; NaN gives NaN). With the defaults, the ZN quote: the 10-year 6 % note of the
+    contract's standard."""
+    y = np.asarray(yield_pct, dtype=float) / 200
+    n, c = 2 * years, coupon_pct / 2
+    safe = np.where(y == 0, 1.0, y)
+    annuity = np.where(y == 0, n, (1 - (1 + y) ** -n) / safe)
+    return np.asarray(c * annuity + 100 * (1 + y) ** -n)
 
-    With the defaults, the ZN quote: the 10-year 6 % note of the contract's standard.
-    """
-    y, n, c = yield_pct / 200, 2 * years, coupon_pct / 2
-    if y == 0:
-        return c * n + 100
-    return c * (1 - (1 + y) ** -n) / y + 100 * (1 + y) ** -n
+
+def zn_price(yield_pct: float, coupon_pct: float = 6.0, years: int = 10) -> float:
+    """``zn_prices`` of one yield."""
+    return float(zn_prices(yield_pct, coupon_pct, years))

@@ -111,3 +111,17 @@ def test_a_curve_with_gaps_gives_no_return_across_the_gap() -> None:
     p = _panel(**{"di1:252": [10.0, np.nan, 10.5, 10.5], market.CDI: [_cdi_day(10.0)] * 4})
     r = market.build_returns(p, SESSIONS).returns["DI1"]
     assert r.isna().tolist() == [True, True, False]
+
+
+def test_one_set_of_rate_sensitivities_serves_the_backtest_and_the_portfolio() -> None:
+    from macro_models.portfolio.daily import modified_durations
+    from macro_models.strategies.levels import zn_price, zn_prices
+
+    assert_allclose(zn_prices([3.0, 6.0, np.nan])[:2], [zn_price(3.0), 100.0], rtol=1e-12)
+    assert np.isnan(zn_prices([np.nan])[0])
+    per_bp = market.rate_sensitivities(10.0, 6.0, 4.0)
+    d = modified_durations(10.0, 6.0, 4.0)
+    assert_allclose(d["DI1"], -1 / 1.10, rtol=1e-12)  # +1 pays: negative duration
+    assert_allclose(d["NTNB"], 5 / 1.06, rtol=1e-12)
+    assert_allclose(d["ZN"], -per_bp["ZN"] * 1e4, rtol=1e-12)
+    assert 7.5 < d["ZN"] < 8.5  # the 6 % note at 4 %
